@@ -1,0 +1,38 @@
+# The kit's commands. `make report` and `make test` each set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: report test lab notebooks demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## report: run the whole diagnosis of the demo company into reports/demo/
+report: $(STAMP)
+	$(BIN)/cxkit run data/demo --out reports/demo
+
+## test: unit tests, then every notebook under nbval
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks
+
+## lab: open JupyterLab on the notebooks
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+## notebooks: re-execute the notebooks on the demo so their committed outputs are current
+notebooks: $(STAMP)
+	$(BIN)/cxkit refresh
+
+## demo: rewrite data/demo from its seeded generator
+demo: $(STAMP)
+	$(BIN)/python -m cxlib.demo data/demo
+
+clean:
+	rm -rf reports

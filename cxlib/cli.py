@@ -1,0 +1,193 @@
+"""The ``cxkit`` command line (also ``python -m cxlib``).
+
+``cxkit run CLIENT_DIR [--out DIR]``
+    Validate the client folder, execute every chapter notebook on it with
+    papermill, and write the executed notebooks and ``report.html``.
+``cxkit new-client DIR``
+    Start a client folder from ``data/template``.
+``cxkit refresh [NOTEBOOK ...]``
+    Re-execute notebooks in place on the demo, so their committed outputs are current.
+``cxkit demo [DIR]``
+    Rewrite the demo company (the same as ``python -m cxlib.demo``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+KIT_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = KIT_ROOT / "notebooks"
+TEMPLATE_CLIENT = KIT_ROOT / "data" / "template"
+# The client reads the diagnosis first, then the chapters behind it; the
+# start-here notebook is for learners, not for the client.
+REPORT_ORDER = ["05_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03_customer_journey",
+                "04_nps_csi_statistics"]
+
+
+class RunFailed(RuntimeError):
+    """A notebook failed during ``cxkit run``; the message names notebook, cell and error."""
+
+
+def chapter_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
+    """The numbered chapter notebooks in ``folder``, in order."""
+    return sorted(path for path in folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
+    """Execute one notebook on a client folder with papermill; return the seconds it took.
+
+    Raises
+    ------
+    RunFailed
+        Naming the notebook, the cell and the error when a cell fails.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(out), parameters={"client_dir": str(client_dir)},
+            cwd=str(notebook.parent), progress_bar=False, log_output=False, kernel_name="python3",
+        )
+    except PapermillExecutionError as error:
+        raise RunFailed(
+            f"{notebook.name} failed in cell {error.exec_count} (code cell index {error.cell_index}): "
+            f"{error.ename}: {error.evalue}\n  the executed notebook with the error in place: {out}"
+        ) from error
+    return time.perf_counter() - started
+
+
+def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir: str | Path = NOTEBOOKS,
+        workers: int | None = None, echo=print) -> Path:
+    """Run the whole diagnosis of a client folder and write the report.
+
+    Parameters
+    ----------
+    client_dir : path
+        The client folder.
+    out_dir : path, optional
+        Where the executed notebooks and ``report.html`` go; default
+        ``reports/<client folder name>`` under the current directory.
+    notebooks_dir : path
+        The chapter notebooks.
+    workers : int, optional
+        Notebooks executed at once; default: the number of CPU cores, at most 4.
+
+    Returns
+    -------
+    Path
+        The report file.
+    """
+    from cxlib.client import load_client
+    from cxlib.report import write_report
+
+    client_dir = Path(client_dir).resolve()
+    client = load_client(client_dir)  # a DataError here costs no kernel start
+    out = Path(out_dir) if out_dir else Path("reports") / client_dir.name
+    out.mkdir(parents=True, exist_ok=True)
+    notebooks = chapter_notebooks(Path(notebooks_dir))
+    workers = workers or min(4, os.cpu_count() or 1)
+    echo(f"cxkit: diagnosing {client.name} ({client_dir}) with {len(notebooks)} notebooks")
+    for source in client.sources:
+        echo(f"  {source}")
+    for note in client.notes:
+        echo(f"  note: {note}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(execute_notebook, nb, out / nb.name, client_dir): nb for nb in notebooks}
+        for done, future in enumerate(as_completed(futures), start=1):
+            try:
+                seconds = future.result()
+            except RunFailed:
+                for other in futures:
+                    other.cancel()
+                raise
+            echo(f"  [{done}/{len(notebooks)}] {futures[future].name} ({seconds:.1f} s)")
+
+    periods = sorted(p for p in client.survey["period"].unique() if p)
+    subtitle = f"Customer-service diagnosis, {periods[0]} to {periods[-1]}" if periods else "Customer-service diagnosis"
+    executed = [out / f"{stem}.ipynb" for stem in REPORT_ORDER if (out / f"{stem}.ipynb").exists()]
+    report = write_report(executed, out / "report.html", title=client.name, subtitle=subtitle)
+    echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
+    echo(f"  report:             {report}")
+    echo(f"  executed notebooks: {out}")
+    return report
+
+
+def refresh_notebooks(paths: list[Path] | None = None, echo=print) -> None:
+    """Re-execute notebooks in place on their default parameters (the demo).
+
+    This is how the committed outputs, which nbval compares against, are made:
+    after editing a notebook or cxlib, refresh and review the diff.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    for path in paths or chapter_notebooks():
+        path = Path(path)
+        notebook = nbformat.read(str(path), as_version=4)
+        started = time.perf_counter()
+        NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        nbformat.write(notebook, str(path))
+        echo(f"  refreshed {path} ({time.perf_counter() - started:.1f} s)")
+
+
+def new_client(folder: str | Path, template: Path = TEMPLATE_CLIENT) -> Path:
+    """Copy the client template into a new folder (which must not exist yet)."""
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(f"{folder} already exists and is not empty; choose a new folder")
+    shutil.copytree(template, folder, dirs_exist_ok=True)
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cxlib.client import DataError
+
+    parser = argparse.ArgumentParser(prog="cxkit", description="The customer-service diagnosis kit.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="run every notebook on a client folder and write the report")
+    run_parser.add_argument("client_dir")
+    run_parser.add_argument("--out", help="output folder (default: reports/<client folder name>)")
+    run_parser.add_argument("--notebooks", default=str(NOTEBOOKS), help="folder of the chapter notebooks")
+    run_parser.add_argument("--workers", type=int, help="notebooks run at once (default: CPU cores, at most 4)")
+    new_parser = commands.add_parser("new-client", help="start a client folder from the template")
+    new_parser.add_argument("folder")
+    refresh_parser = commands.add_parser("refresh", help="re-execute notebooks in place on the demo (authors)")
+    refresh_parser.add_argument("notebooks", nargs="*", type=Path)
+    demo_parser = commands.add_parser("demo", help="rewrite the demo company's files")
+    demo_parser.add_argument("folder", nargs="?", default=str(KIT_ROOT / "data" / "demo"))
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "run":
+            run(args.client_dir, args.out, args.notebooks, args.workers)
+        elif args.command == "new-client":
+            folder = new_client(args.folder)
+            print(f"cxkit: new client folder {folder}; fill in client.toml and the CSV files, then: cxkit run {folder}")
+        elif args.command == "refresh":
+            refresh_notebooks(args.notebooks)
+        elif args.command == "demo":
+            from cxlib.demo import write_demo
+
+            print(f"cxkit: demo company written to {write_demo(args.folder)}")
+    except DataError as error:
+        print(f"cxkit: the client's files need fixing first.\n{error}", file=sys.stderr)
+        return 1
+    except (RunFailed, FileExistsError) as error:
+        print(f"cxkit: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

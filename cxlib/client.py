@@ -1,0 +1,510 @@
+"""Reading and validating a client folder.
+
+A client folder holds ``client.toml`` and the CSV files named in
+``cxlib/catalog/contract.toml``. :func:`load_client` reads every file as text,
+converts each column by the contract, and collects *every* problem it finds
+before raising one :class:`DataError`, so a consultant fixes an export in one
+pass instead of one error at a time. The files are only ever read.
+
+Examples
+--------
+>>> import cxlib
+>>> client = cxlib.load_client("data/demo")            # doctest: +SKIP
+>>> client.name, len(client.survey)                    # doctest: +SKIP
+('Motorline Service', 2400)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from cxlib import catalog
+
+LANGUAGES = ("en", "ru")
+PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
+FIRST_DATA_ROW = 2  # a spreadsheet shows the header on row 1
+TRUE_WORDS = {"true", "yes", "y", "t", "1", "да", "д"}
+FALSE_WORDS = {"false", "no", "n", "f", "0", "нет", "н"}
+SHOWN_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a client's input, located as the client sees it.
+
+    ``row`` is the row number a spreadsheet shows (the header is row 1);
+    ``None`` when the problem concerns a whole file or column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file} row {self.row}"
+        if self.column:
+            where = f"{where}, {self.column}"
+        if self.value is None:
+            return f"{where}: {self.expected}"
+        return f"{where}: {self.value!r} {self.expected}"
+
+
+class DataError(ValueError):
+    """Raised once with every problem found in a client folder.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        All problems, in file and row order.
+    """
+
+    def __init__(self, folder: Path | str, problems: Iterable[Problem]):
+        self.folder = Path(folder)
+        self.problems = list(problems)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        count = len(self.problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''} in client folder {self.folder}:"]
+        lines += [f"  - {problem}" for problem in self.problems[:SHOWN_PROBLEMS]]
+        rest = self.problems[SHOWN_PROBLEMS:]
+        if rest:
+            summary = pd.Series([f"{p.file}, {p.column}" for p in rest]).value_counts()
+            lines.append(f"  ... and {len(rest)} more, by file and column:")
+            lines += [f"      {where}: {n}" for where, n in summary.items()]
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """All problems as a table (file, row, column, value, expected)."""
+        return pd.DataFrame(
+            [vars(problem) for problem in self.problems],
+            columns=["file", "row", "column", "value", "expected"],
+        )
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """How one input file was read: said out loud, never guessed silently."""
+
+    file: str
+    encoding: str
+    separator: str
+    rows: int
+
+    def __str__(self) -> str:
+        name = {",": "','", ";": "';'", "\t": "tab"}[self.separator]
+        return f"read {self.file} as {self.encoding}, {name}-separated, {self.rows} rows"
+
+
+@dataclass(frozen=True)
+class Client:
+    """A validated client folder.
+
+    Attributes
+    ----------
+    path : Path
+        The folder.
+    config : dict
+        ``client.toml`` as read, with defaults filled in.
+    tables : dict of str to DataFrame
+        One table per contract entry (``survey``, ``customers``, ...). A file
+        the client did not supply is an empty table with the contract's
+        columns, and :attr:`notes` says so.
+    sources : list of SourceInfo
+        How each file was read.
+    notes : list of str
+        Everything the loader decided on the client's behalf.
+    """
+
+    path: Path
+    config: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    sources: list[SourceInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.config["name"]
+
+    @property
+    def language(self) -> str:
+        return self.config["language"]
+
+    @property
+    def survey(self) -> pd.DataFrame:
+        return self.tables["survey"]
+
+    @property
+    def customers(self) -> pd.DataFrame:
+        return self.tables["customers"]
+
+    @property
+    def scorecard(self) -> pd.DataFrame:
+        return self.tables["scorecard"]
+
+    @property
+    def lifecycle(self) -> pd.DataFrame:
+        return self.tables["lifecycle"]
+
+    @property
+    def journey(self) -> pd.DataFrame:
+        return self.tables["journey"]
+
+    @property
+    def mystery_shopping(self) -> pd.DataFrame:
+        return self.tables["mystery_shopping"]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per table: the file, its rows and columns, whether it was supplied."""
+        supplied = {source.file for source in self.sources}
+        spec = catalog.contract()
+        return pd.DataFrame(
+            [
+                {
+                    "table": key,
+                    "file": spec[key]["file"],
+                    "supplied": spec[key]["file"] in supplied,
+                    "rows": len(table),
+                    "columns": table.shape[1],
+                }
+                for key, table in self.tables.items()
+            ]
+        ).set_index("table")
+
+
+# --------------------------------------------------------------------------- config
+
+
+def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
+    path = folder / "client.toml"
+    if not path.is_file():
+        problems.append(Problem("client.toml", None, None, None, "is missing from the client folder"))
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            config = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        problems.append(Problem("client.toml", None, None, None, f"is not valid TOML: {error}"))
+        return {}
+
+    def bad(key: str, value: Any, expected: str) -> None:
+        problems.append(Problem("client.toml", None, key, None if value is None else str(value), expected))
+
+    if not str(config.get("name", "")).strip():
+        bad("name", None, "is missing: give the client's name")
+    if config.setdefault("language", "en") not in LANGUAGES:
+        bad("language", config["language"], f"is not one of {', '.join(LANGUAGES)}")
+    periods = config.setdefault("periods", {})
+    if periods.setdefault("frequency", "quarter") not in PERIOD_FREQUENCIES:
+        bad("periods.frequency", periods["frequency"], f"is not one of {', '.join(PERIOD_FREQUENCIES)}")
+    periods.setdefault("labels", {})
+    ces = config.setdefault("scales", {}).setdefault("ces", {})
+    ces.setdefault("min", 1)
+    ces.setdefault("max", 7)
+    ces.setdefault("higher_is", "easier")
+    if ces["higher_is"] not in ("easier", "harder"):
+        bad("scales.ces.higher_is", ces["higher_is"], "is not 'easier' or 'harder'")
+    if not (isinstance(ces["min"], int) and isinstance(ces["max"], int) and ces["min"] < ces["max"]):
+        bad("scales.ces", f"{ces['min']}..{ces['max']}", "is not a pair of whole numbers with min < max")
+    config.setdefault("reason_codes", {})
+    config.setdefault("overrides", {})
+    return config
+
+
+def _allowed_values(source: str, config: dict[str, Any]) -> list[str]:
+    if source == "reason_codes":
+        return [r["code"] for r in catalog.reason_codes()] + list(config.get("reason_codes", {}))
+    if source == "journey_stages":
+        return [s["key"] for s in catalog.journey_stages()]
+    if source == "lifecycle_statements":
+        extra = config.get("overrides", {}).get("lifecycle", {}).get("statements", [])
+        return [s["id"] for s in catalog.lifecycle_statements()] + [s["id"] for s in extra]
+    raise KeyError(source)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Return the text and the encoding's name: a UTF-8 BOM, strict UTF-8, else cp1251."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "UTF-8 with BOM"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1251", errors="replace"), "cp1251"
+
+
+def _separator(header_line: str) -> str:
+    counts = {sep: header_line.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=counts.get)
+
+
+def _read_text_table(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
+    text, encoding = _decode(path.read_bytes())
+    header_line = text.split("\n", 1)[0]
+    separator = _separator(header_line)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_filter=False
+        )
+    except pd.errors.ParserError:
+        width = len(next(csv.reader([header_line], delimiter=separator)))
+        for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
+            if fields and len(fields) != width:
+                problems.append(
+                    Problem(path.name, number, None, None, f"has {len(fields)} fields; the header has {width}")
+                )
+        return None, None
+    frame.columns = [str(column).strip().lower() for column in frame.columns]
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    return frame, SourceInfo(path.name, encoding, separator, len(frame))
+
+
+# --------------------------------------------------------------------------- converting
+
+
+def _range_text(low: Any, high: Any) -> str:
+    if low is not None and high is not None:
+        return f"is outside {low}–{high}"
+    return f"is below {low}" if low is not None else f"is above {high}"
+
+
+def _to_number(text: pd.Series, decimal_comma: bool) -> pd.Series:
+    cleaned = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+    if decimal_comma:
+        cleaned = cleaned.str.replace(",", ".", regex=False)
+    return pd.to_numeric(cleaned, errors="coerce")
+
+
+def _to_datetime(text: pd.Series, formats: list[str]) -> pd.Series:
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for fmt in formats:
+        todo = parsed.isna() & (text != "")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    return parsed
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+DATETIME_FORMATS = ["ISO8601", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
+
+
+def _convert(
+    raw: pd.Series, spec: dict[str, Any], config: dict[str, Any], decimal_comma: bool
+) -> tuple[pd.Series, list[tuple[int, str]]]:
+    """Convert one text column by its contract entry; return the column and its bad cells."""
+    text = raw.str.strip()
+    empty = text == ""
+    bad: list[tuple[int, str]] = []
+
+    def flag(mask: pd.Series, message: str) -> None:
+        bad.extend((row, message) for row in mask[mask].index)
+
+    kind = spec["type"]
+    if kind in ("int", "float"):
+        number = _to_number(text, decimal_comma)
+        unreadable = ~empty & number.isna()
+        flag(unreadable, "is not a number")
+        if kind == "int":
+            fractional = ~empty & ~unreadable & (number % 1 != 0)
+            flag(fractional, "is not a whole number")
+            unreadable |= fractional
+        low, high = spec.get("min"), spec.get("max")
+        if "scale" in spec:
+            scale = config["scales"][spec["scale"]]
+            low, high = scale["min"], scale["max"]
+        readable = ~empty & ~unreadable
+        outside = pd.Series(False, index=text.index)
+        if low is not None:
+            outside |= readable & (number < low)
+        if high is not None:
+            outside |= readable & (number > high)
+        flag(outside, _range_text(low, high))
+        value = number.where(~(unreadable | outside))
+        value = value.astype("Int64") if kind == "int" else value.astype("float64")
+    elif kind in ("date", "datetime"):
+        formats = DATE_FORMATS if kind == "date" else DATETIME_FORMATS
+        value = _to_datetime(text, formats)
+        expected = "YYYY-MM-DD or DD.MM.YYYY" if kind == "date" else "YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM"
+        flag(~empty & value.isna(), f"is not a {'date' if kind == 'date' else 'date and time'} (expected {expected})")
+    elif kind == "bool":
+        lowered = text.str.lower()
+        value = pd.Series(pd.NA, index=text.index, dtype="boolean")
+        value[lowered.isin(TRUE_WORDS)] = True
+        value[lowered.isin(FALSE_WORDS)] = False
+        flag(~empty & value.isna(), "is not yes/no (expected true/false, yes/no or 1/0)")
+    else:
+        value = text
+        allowed = spec.get("allowed") or (
+            _allowed_values(spec["allowed_from"], config) if "allowed_from" in spec else None
+        )
+        if allowed:
+            canonical = {str(option).lower(): str(option) for option in allowed}
+            lowered = text.str.lower()
+            known = lowered.isin(list(canonical))
+            flag(~empty & ~known, f"is not one of: {', '.join(map(str, allowed))}")
+            value = lowered.map(canonical).where(known, text).astype("str")
+
+    if not spec.get("empty", False):
+        flag(empty, "is empty; a value is required")
+    if spec.get("unique"):
+        repeated = ~empty & text.duplicated(keep="first")
+        firsts = text[~empty].drop_duplicates()
+        first_row = dict(zip(firsts.to_numpy(), firsts.index))
+        for row in repeated[repeated].index:
+            bad.append((row, f"repeats the value of row {first_row[text[row]]}; each must be unique"))
+    return value, bad
+
+
+def _validate_table(
+    key: str, frame: pd.DataFrame, spec: dict[str, Any], config: dict[str, Any], separator: str,
+    problems: list[Problem], notes: list[str],
+) -> pd.DataFrame:
+    file = spec["file"]
+    columns = spec["columns"]
+    names = [column["name"] for column in columns]
+    duplicated = frame.columns[frame.columns.duplicated()].unique()
+    for name in duplicated:
+        problems.append(Problem(file, 1, name, None, "appears twice in the header"))
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    missing = [c["name"] for c in columns if c["name"] not in frame.columns and not c.get("optional")]
+    for name in missing:
+        problems.append(
+            Problem(file, None, name, None, f"column is missing (the file needs: {', '.join(n for n in names)})")
+        )
+    extra = [name for name in frame.columns if name not in names]
+    if extra:
+        notes.append(f"{file}: extra columns kept as text: {', '.join(extra)}")
+
+    converted: dict[str, pd.Series] = {}
+    cell_problems: list[Problem] = []
+    for column in columns:
+        name = column["name"]
+        if name not in frame.columns:
+            if column.get("optional"):
+                converted[name] = _empty_column(column, len(frame), frame.index)
+            continue
+        value, bad = _convert(frame[name], column, config, decimal_comma=separator == ";")
+        converted[name] = value
+        cell_problems += [Problem(file, row, name, frame.at[row, name], message) for row, message in bad]
+
+    for check in spec.get("checks", []):
+        left, right = converted.get(check["left"]), converted.get(check["right"])
+        if left is None or right is None:
+            continue
+        broken = (left > right).fillna(False).astype(bool)
+        for row in broken[broken].index:
+            cell_problems.append(
+                Problem(file, row, check["left"], str(frame.at[row, check["left"]]),
+                        f"is greater than {check['right']} {str(frame.at[row, check['right']])!r}: {check['says']}")
+            )
+    cell_problems.sort(key=lambda p: (p.row, names.index(p.column) if p.column in names else 0))
+    problems.extend(cell_problems)
+    table = pd.DataFrame(converted, index=frame.index)
+    for name in extra:
+        table[name] = frame[name]
+    table.index.name = "row"
+    return table
+
+
+def _empty_column(spec: dict[str, Any], length: int = 0, index: pd.Index | None = None) -> pd.Series:
+    dtype = {"int": "Int64", "float": "float64", "date": "datetime64[ns]",
+             "datetime": "datetime64[ns]", "bool": "boolean", "str": "str"}[spec["type"]]
+    if spec["type"] == "str":
+        return pd.Series([""] * length, index=index, dtype=dtype)
+    return pd.Series([None] * length, index=index, dtype=dtype)
+
+
+def _empty_table(spec: dict[str, Any]) -> pd.DataFrame:
+    table = pd.DataFrame({c["name"]: _empty_column(c) for c in spec["columns"]})
+    table.index.name = "row"
+    return table
+
+
+def period_labels(dates: pd.Series, frequency: str = "quarter", labels: dict[str, str] | None = None) -> pd.Series:
+    """Label each date with its period, e.g. ``2025-Q3``, renamed through ``labels``.
+
+    Examples
+    --------
+    >>> period_labels(pd.Series(pd.to_datetime(["2025-02-01", "2025-08-15"]))).tolist()
+    ['2025-Q1', '2025-Q3']
+    """
+    periods = dates.dt.to_period(PERIOD_FREQUENCIES[frequency])
+    text = periods.astype(str).str.replace(r"(\d{4})Q(\d)", r"\1-Q\2", regex=True)
+    text = text.where(dates.notna(), "")
+    return text.replace(labels or {})
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def load_client(path: str | Path) -> Client:
+    """Read and validate a client folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The client folder: ``client.toml`` plus the CSV files of the contract
+        (``survey.csv`` is required; the others may be absent).
+
+    Returns
+    -------
+    Client
+        Typed tables; the survey gains a ``period`` column derived from ``date``.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found: file, spreadsheet row, column, value and
+        what was expected.
+
+    Examples
+    --------
+    >>> client = load_client("data/demo")                           # doctest: +SKIP
+    >>> print(client.sources[0])                                    # doctest: +SKIP
+    read survey.csv as UTF-8, ','-separated, 2400 rows
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(folder, [Problem(str(folder), None, None, None, "is not a folder")])
+    problems: list[Problem] = []
+    notes: list[str] = []
+    sources: list[SourceInfo] = []
+    config = _read_config(folder, problems)
+    if problems:
+        raise DataError(folder, problems)
+
+    tables: dict[str, pd.DataFrame] = {}
+    for key, spec in catalog.contract().items():
+        file_path = folder / spec["file"]
+        if not file_path.is_file():
+            if spec.get("required"):
+                problems.append(Problem(spec["file"], None, None, None, "is missing; the kit cannot run without it"))
+            else:
+                notes.append(f"{spec['file']} not supplied: the analyses that need it are skipped")
+            tables[key] = _empty_table(spec)
+            continue
+        frame, source = _read_text_table(file_path, problems)
+        if frame is None:
+            tables[key] = _empty_table(spec)
+            continue
+        sources.append(source)
+        tables[key] = _validate_table(key, frame, spec, config, source.separator, problems, notes)
+
+    if problems:
+        raise DataError(folder, problems)
+    survey = tables["survey"]
+    survey["period"] = period_labels(survey["date"], config["periods"]["frequency"], config["periods"]["labels"])
+    return Client(folder, config, tables, sources, notes)

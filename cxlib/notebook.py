@@ -1,0 +1,38 @@
+"""One visible set-up call at the top of every notebook.
+
+Nothing in cxlib changes global settings on import; a notebook asks for the
+kit's display settings explicitly with :func:`setup_notebook`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+import pandas as pd
+
+
+def setup_notebook() -> None:
+    """Apply the kit's display settings: tables, charts and warnings.
+
+    Examples
+    --------
+    >>> import cxlib
+    >>> cxlib.setup_notebook()
+    """
+    pd.set_option("display.precision", 2)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 120)
+    matplotlib.rcParams.update({
+        "figure.figsize": (7.0, 4.0),
+        "figure.dpi": 100,
+        "savefig.bbox": "tight",
+        # a '$' in a customer's comment must not switch a label into math mode
+        "text.parse_math": False,
+        # DejaVu Sans ships with matplotlib and covers Cyrillic
+        "font.family": "DejaVu Sans",
+    })
+    # seaborn 0.13.2, its latest release, calls APIs that newer pandas and
+    # matplotlib deprecate; the warnings tell a reader nothing about the client.
+    warnings.filterwarnings("ignore", category=FutureWarning, module="seaborn")
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="seaborn")

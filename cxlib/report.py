@@ -1,0 +1,85 @@
+"""The client's HTML report, assembled from executed chapter notebooks.
+
+The report is one self-contained HTML file: no code, charts embedded as
+``data:`` images, no scripts, and a Content-Security-Policy that forbids
+loading anything from the network. Cells meant for students (exercises,
+checks, quizzes) carry the ``student`` tag and are left out.
+
+Examples
+--------
+>>> from cxlib.report import write_report
+>>> write_report(["reports/demo/05_diagnosis_report.ipynb"], "reports/demo/report.html",
+...              title="Motorline Service")                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Iterable
+
+import nbformat
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html.j2"
+# Cells with these tags never reach the client.
+LEFT_OUT_TAGS = frozenset({"student", "parameters", "injected-parameters", "papermill-error-cell-tag"})
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+
+
+def combine_notebooks(paths: Iterable[str | Path], cover: str | None = None) -> nbformat.NotebookNode:
+    """Join executed notebooks into one, leaving out cells tagged for students.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Executed notebooks, in the order the client should read them.
+    cover : str, optional
+        Markdown for a first cell. Escape anything the client supplied.
+    """
+    combined = nbformat.v4.new_notebook()
+    if cover:
+        combined.cells.append(nbformat.v4.new_markdown_cell(cover))
+    for path in paths:
+        notebook = nbformat.read(str(path), as_version=4)
+        combined.metadata.setdefault("kernelspec", notebook.metadata.get("kernelspec", {}))
+        combined.metadata.setdefault("language_info", notebook.metadata.get("language_info", {}))
+        for cell in notebook.cells:
+            if LEFT_OUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+                continue
+            combined.cells.append(cell)
+    return combined
+
+
+def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """Render a notebook as a code-free, offline, script-free HTML page."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_file=str(TEMPLATE), exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, sanitize_html=True)
+    exporter.environment.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body
+
+
+def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subtitle: str = "") -> Path:
+    """Write the client report from executed notebooks.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Executed notebooks in reading order (the diagnosis first).
+    out : path
+        The HTML file to write.
+    title, subtitle : str
+        The client's name and the period covered; escaped here.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    cover = f"# {html.escape(title)}\n\n{html.escape(subtitle)}" if subtitle else f"# {html.escape(title)}"
+    page = render_html(combine_notebooks(paths, cover), title)
+    out = Path(out)
+    out.write_text(page, encoding="utf-8")
+    return out
