@@ -26,6 +26,9 @@ NOTEBOOKS = KIT_ROOT / "notebooks"
 TEMPLATE_CLIENT = KIT_ROOT / "data" / "template"
 # The client reads the diagnosis first, then the chapters behind it; the
 # start-here notebook is for learners, not for the client.
+# ipykernel logs a transport warning on every start and, now and then, a
+# shutdown interrupt; neither concerns the user, and cell errors surface anyway.
+QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 REPORT_ORDER = ["05_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03_customer_journey",
                 "04_nps_csi_statistics"]
 
@@ -55,6 +58,7 @@ def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
         papermill.execute_notebook(
             str(notebook), str(out), parameters={"client_dir": str(client_dir)},
             cwd=str(notebook.parent), progress_bar=False, log_output=False, kernel_name="python3",
+            extra_arguments=QUIET_KERNEL,
         )
     except PapermillExecutionError as error:
         raise RunFailed(
@@ -135,7 +139,7 @@ def refresh_notebooks(paths: list[Path] | None = None, echo=print) -> None:
         path = Path(path)
         notebook = nbformat.read(str(path), as_version=4)
         started = time.perf_counter()
-        NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
+        NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False, extra_arguments=QUIET_KERNEL,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         nbformat.write(notebook, str(path))
         echo(f"  refreshed {path} ({time.perf_counter() - started:.1f} s)")

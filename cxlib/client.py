@@ -54,7 +54,7 @@ class Problem:
         where = self.file if self.row is None else f"{self.file} row {self.row}"
         if self.column:
             where = f"{where}, {self.column}"
-        if self.value is None:
+        if not self.value:  # nothing to quote: a missing column or an empty cell
             return f"{where}: {self.expected}"
         return f"{where}: {self.value!r} {self.expected}"
 
@@ -405,10 +405,11 @@ def _validate_table(
         if left is None or right is None:
             continue
         broken = (left > right).fillna(False).astype(bool)
+        relation = "is later than" if left.dtype.kind == "M" else "is greater than"
         for row in broken[broken].index:
             cell_problems.append(
                 Problem(file, row, check["left"], str(frame.at[row, check["left"]]),
-                        f"is greater than {check['right']} {str(frame.at[row, check['right']])!r}: {check['says']}")
+                        f"{relation} {check['right']} {str(frame.at[row, check['right']])!r}: {check['says']}")
             )
     cell_problems.sort(key=lambda p: (p.row, names.index(p.column) if p.column in names else 0))
     problems.extend(cell_problems)

@@ -1,0 +1,108 @@
+"""The cxkit command line and the report it writes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import cxlib
+from cxlib.cli import main
+
+KIT_ROOT = Path(__file__).resolve().parents[1]
+HOSTILE_NAME = '<script>alert("x")</script> & Sons'
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """One full run of every notebook on a demo copy whose name is an HTML injection attempt."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("run")
+    client = Path(shutil.copytree(KIT_ROOT / "data" / "demo", root / "hostile"))
+    toml = (client / "client.toml").read_text(encoding="utf-8")
+    (client / "client.toml").write_text(toml.replace('"Motorline Service"', f"'{HOSTILE_NAME}'"), encoding="utf-8")
+    assert cxlib.load_client(client).name == HOSTILE_NAME
+    out = root / "out"
+    lines: list[str] = []
+    report = cxlib.cli.run(client, out, echo=lines.append)
+    return report, out, lines
+
+
+def test_run_writes_notebooks_and_report(demo_run):
+    report, out, lines = demo_run
+    assert report == out / "report.html"
+    executed = sorted(p.name for p in out.glob("*.ipynb"))
+    assert executed == sorted(p.name for p in (KIT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    progress = [line for line in lines if re.match(r"  \[\d/6\] \d\d_\w+\.ipynb \(\d+\.\d s\)", line)]
+    assert len(progress) == 6
+    assert any(line.startswith("  read survey.csv as UTF-8") for line in lines)
+
+
+def test_executed_notebooks_carry_the_client_parameter(demo_run):
+    _, out, _ = demo_run
+    notebook = nbformat.read(str(out / "01_lifecycle_stage.ipynb"), as_version=4)
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "hostile" in injected[0].source
+
+
+def test_report_is_code_free_offline_and_escaped(demo_run):
+    report, _, _ = demo_run
+    page = report.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert 'http-equiv="Content-Security-Policy"' in page and "default-src 'none'" in page
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    assert "&lt;script&gt;alert" in page
+    assert "cxlib.load_client" not in page  # no code reaches the client
+    assert "client_dir =" not in page       # nor the parameters
+
+
+def test_report_reads_diagnosis_first_and_leaves_out_start_here(demo_run):
+    page = demo_run[0].read_text(encoding="utf-8")
+    assert page.index("05 · The diagnosis") < page.index("01 · Lifecycle stage") < page.index("04 · NPS")
+    assert "00 · Start here" not in page
+
+
+def test_bad_client_stops_before_any_notebook(tmp_path, capsys):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "client.toml").write_text('name = "Bad"\n')
+    (folder / "survey.csv").write_text(
+        "response_id,date,channel,segment,customer_id,nps,csi,ces,reason_code,comment,contact_at,followed_up_at\n"
+        "R1,2025-01-01,phone,private,C1,12,5,6,,,,\n")
+    assert main(["run", str(folder), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "survey.csv row 2, nps: '12' is outside 0–10" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_failing_notebook_is_named_with_its_cell(tmp_path, capsys):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    book = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('client_dir = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('churn column is empty')"),
+    ])
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(book, str(notebooks / "01_broken.ipynb"))
+    code = main(["run", str(KIT_ROOT / "data" / "demo"), "--out", str(tmp_path / "out"),
+                 "--notebooks", str(notebooks)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "01_broken.ipynb failed in cell 4" in err  # 1-3 are the cells, shifted by papermill's injected cell
+    assert "ValueError: churn column is empty" in err
+    assert (tmp_path / "out" / "01_broken.ipynb").exists()  # kept with the error in place
+
+
+def test_new_client_copies_the_template(tmp_path, capsys):
+    target = tmp_path / "acme"
+    assert main(["new-client", str(target)]) == 0
+    template = KIT_ROOT / "data" / "template"
+    assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in template.iterdir())
+    client = cxlib.load_client(target)
+    assert client.name == "Client name" and client.survey.empty
+    assert main(["new-client", str(target)]) == 1
+    assert "already exists and is not empty" in capsys.readouterr().err
