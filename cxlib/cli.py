@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +94,7 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
 
     client_dir = Path(client_dir).resolve()
     client = load_client(client_dir)  # a DataError here costs no kernel start
-    out = Path(out_dir) if out_dir else Path("reports") / client_dir.name
+    out = (Path(out_dir) if out_dir else Path("reports") / client_dir.name).resolve()
     out.mkdir(parents=True, exist_ok=True)
     notebooks = chapter_notebooks(Path(notebooks_dir))
     workers = workers or min(4, os.cpu_count() or 1)
@@ -105,7 +105,9 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
         echo(f"  note: {note}")
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    # Processes, not threads: papermill changes the working directory, which
+    # is shared by every thread of a process.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(execute_notebook, nb, out / nb.name, client_dir): nb for nb in notebooks}
         for done, future in enumerate(as_completed(futures), start=1):
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -25,10 +26,14 @@ def demo_run(tmp_path_factory):
     toml = (client / "client.toml").read_text(encoding="utf-8")
     (client / "client.toml").write_text(toml.replace('"Motorline Service"', f"'{HOSTILE_NAME}'"), encoding="utf-8")
     assert cxlib.load_client(client).name == HOSTILE_NAME
-    out = root / "out"
     lines: list[str] = []
-    report = cxlib.cli.run(client, out, echo=lines.append)
-    return report, out, lines
+    here = os.getcwd()
+    os.chdir(root)  # relative folders, as a user types them
+    try:
+        report = cxlib.cli.run(Path("hostile"), Path("out"), echo=lines.append)
+    finally:
+        os.chdir(here)
+    return report, root / "out", lines
 
 
 def test_run_writes_notebooks_and_report(demo_run):
