@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: report test lab notebooks demo clean
+.PHONY: report test lab notebooks demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks
+
+## bench: benchmarks, each with its ratio to a baseline measured in the same run
+bench: $(STAMP)
+	$(BIN)/python bench/bench_metrics.py
 
 ## lab: open JupyterLab on the notebooks
 lab: $(STAMP)

@@ -214,8 +214,8 @@ def score_counts(scores: Any, low: int, high: int, what: str = "scores") -> tupl
 
 def _as_array(values: Any) -> np.ndarray:
     if isinstance(values, pd.Series):
-        if values.dtype.kind in "iub":
-            return values.to_numpy()
+        if values.dtype.kind in "iu" and not values.hasnans:
+            return values.to_numpy(dtype=np.int64)
         return values.to_numpy(dtype=float, na_value=np.nan)
     array = np.asarray(values)
     if array.dtype == object:

@@ -1,0 +1,124 @@
+"""Charts: one function per chart, each taking a result table and returning a matplotlib Axes.
+
+Colours are Okabe–Ito, safe for colour-blind readers; detractor, passive and
+promoter are never red against green, and bars carry their percentages so
+colour is never the only cue.
+
+Examples
+--------
+>>> import cxlib, cxlib.plots
+>>> table = cxlib.summarize(client.survey, by="channel", metrics=["nps"])   # doctest: +SKIP
+>>> cxlib.plots.intervals(table, x="channel");                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+NPS_COLOURS = {"promoter": "#009E73", "passive": "#999999", "detractor": "#D55E00"}
+UNIT_LABELS = {"points": "NPS (points, −100 to 100)", "%": "percent"}
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.0)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def intervals(table: pd.DataFrame, x: str, hue: str | None = None, *, ax: Axes | None = None,
+              title: str | None = None) -> Axes:
+    """Estimates as dots with their confidence intervals as bars, one per group.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`cxlib.summarize` for one metric (columns ``value``, ``low``, ``high``, ``n``).
+    x : str
+        Group column along the x axis (e.g. ``"period"``).
+    hue : str, optional
+        Second group column, drawn side by side in colours (e.g. ``"channel"``).
+    """
+    ax = _axes(ax)
+    positions = {value: i for i, value in enumerate(sorted(table[x].unique()))}
+    hues = sorted(table[hue].unique()) if hue else [None]
+    width = 0.6
+    for k, level in enumerate(hues):
+        part = table if hue is None else table[table[hue] == level]
+        offset = 0.0 if hue is None else (k - (len(hues) - 1) / 2) * width / max(len(hues) - 1, 1)
+        xs = np.array([positions[v] for v in part[x]]) + offset
+        ax.errorbar(xs, part["value"], yerr=[part["value"] - part["low"], part["high"] - part["value"]],
+                    fmt="o", capsize=3, color=OKABE_ITO[k % len(OKABE_ITO)], label=level)
+    ax.set_xticks(range(len(positions)), list(positions))
+    unit = table["unit"].iloc[0] if "unit" in table else ""
+    ax.set_ylabel(UNIT_LABELS.get(unit, unit))
+    if unit == "points":
+        ax.axhline(0, color="#999999", linewidth=0.8)
+    if hue:
+        ax.legend(title=hue, fontsize="small", ncols=min(len(hues), 4))
+    level = table["level"].iloc[0] if "level" in table else 0.95
+    ax.set_title(title or f"{table['metric'].iloc[0].upper()} with {level:.0%} confidence intervals")
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def composition(table: pd.DataFrame, by: str, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Stacked bars of detractors, passives and promoters per group, labelled with their percentages.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`cxlib.nps_composition`.
+    by : str
+        The group column.
+    """
+    ax = _axes(ax, (7.0, 0.5 + 0.45 * len(table)))
+    labels = table[by].astype(str).tolist()
+    left = np.zeros(len(table))
+    for group in ("detractor", "passive", "promoter"):
+        widths = table[group].to_numpy(dtype=float)
+        bars = ax.barh(labels, widths, left=left, color=NPS_COLOURS[group], label=f"{group}s")
+        for bar, width in zip(bars, widths):
+            if width >= 6:
+                ax.text(bar.get_x() + width / 2, bar.get_y() + bar.get_height() / 2, f"{width:.0f}%",
+                        ha="center", va="center", color="white" if group != "passive" else "black", fontsize=8)
+        left += widths
+    for y, (total, n) in enumerate(zip(table["nps"], table["n"])):
+        ax.text(101, y, f"NPS {total:+.0f} (n = {n})", va="center", fontsize=8)
+    ax.set_xlim(0, 135)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel("share of answers, %")
+    ax.invert_yaxis()
+    ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.4, 1.0), frameon=False, fontsize="small")
+    if title:
+        ax.set_title(title, pad=24)
+    return ax
+
+
+def loyalty_matrix(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """The behaviour × attitude matrix: each cell's share of customers, with its name and revenue share.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`cxlib.loyalty_matrix`.
+    """
+    import seaborn as sns
+
+    ax = _axes(ax, (7.0, 3.6))
+    attitudes = ["promoter", "passive", "detractor"]
+    behaviours = ["repeat", "lapsed"]
+    grid = table.pivot(index="behaviour", columns="attitude", values="share").loc[behaviours, attitudes]
+    cells = table.set_index(["behaviour", "attitude"])
+    notes = np.array([[f"{cells.loc[(b, a), 'segment']}\n{cells.loc[(b, a), 'share']:.0f}% of customers\n"
+                       f"{cells.loc[(b, a), 'revenue_share']:.0f}% of revenue" for a in attitudes] for b in behaviours])
+    sns.heatmap(grid, annot=notes, fmt="", cmap="Blues", cbar=False, linewidths=1, linecolor="white", ax=ax,
+                annot_kws={"fontsize": 9})
+    ax.set_xlabel("attitude: NPS group of the latest answer")
+    ax.set_ylabel("behaviour")
+    ax.set_yticklabels(["repeat buyer", "lapsed"], rotation=0)
+    ax.set_title(title or "Two sides of loyalty")
+    return ax
