@@ -411,6 +411,17 @@ def _validate_table(
                 Problem(file, row, check["left"], str(frame.at[row, check["left"]]),
                         f"{relation} {check['right']} {str(frame.at[row, check['right']])!r}: {check['says']}")
             )
+    for check in spec.get("group_checks", []):
+        if check["by"] not in converted or check["column"] not in converted:
+            continue
+        blank = converted[check["column"]].isna().groupby(frame[check["by"]], sort=False)
+        for key, share in blank.mean().items():
+            if share > check["max_blank_share"]:
+                rows = frame.index[frame[check["by"]] == key]
+                count = int(converted[check["column"]].loc[rows].isna().sum())
+                cell_problems.append(Problem(
+                    file, int(rows[0]), check["by"], str(key),
+                    f"left {count} of {len(rows)} {check['column']}s blank: {check['says']}"))
     cell_problems.sort(key=lambda p: (p.row, names.index(p.column) if p.column in names else 0))
     problems.extend(cell_problems)
     table = pd.DataFrame(converted, index=frame.index)

@@ -368,9 +368,11 @@ def write_demo(folder: str | Path, seed: int = SEED) -> Path:
     _write_csv(folder / "survey.csv", survey, columns("survey"))
     _write_csv(folder / "customers.csv", _customers(rng, ids, loyal, survey), columns("customers"))
     _write_csv(folder / "scorecard.csv", _scorecard(), columns("scorecard"))
-    _write_csv(folder / "lifecycle.csv", _lifecycle(rng), columns("lifecycle"))
-    _write_csv(folder / "journey.csv", _journey(rng), columns("journey"))
-    _write_csv(folder / "mystery_shopping.csv", _mystery_shopping(rng), columns("mystery_shopping"))
+    # each of these tables draws from its own stream, so extending one leaves the others as they are
+    _write_csv(folder / "lifecycle.csv", _lifecycle(np.random.default_rng([seed, 3])), columns("lifecycle"))
+    _write_csv(folder / "journey.csv", _journey(np.random.default_rng([seed, 4])), columns("journey"))
+    _write_csv(folder / "mystery_shopping.csv", _mystery_shopping(np.random.default_rng([seed, 5])),
+               columns("mystery_shopping"))
     (folder / "client.toml").write_text(CLIENT_TOML, encoding="utf-8")
     return folder
 

@@ -122,3 +122,39 @@ def loyalty_matrix(table: pd.DataFrame, *, ax: Axes | None = None, title: str | 
     ax.set_yticklabels(["repeat buyer", "lapsed"], rotation=0)
     ax.set_title(title or "Two sides of loyalty")
     return ax
+
+
+def lifecycle_curve(result, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Adizes' curve with the company's position: each stage's score as a dot, the verdict highlighted.
+
+    The dot's size follows the stage's score; the label under the most likely
+    stage(s) gives the share of respondent resamples each one wins, which is the
+    uncertainty of the placement.
+
+    Parameters
+    ----------
+    result : cxlib.lifecycle.LifecycleResult
+        From :func:`cxlib.lifecycle.diagnose`.
+    """
+    ax = _axes(ax, (8.0, 4.2))
+    scores = result.scores.sort_values("order")
+    x = scores["order"].to_numpy(dtype=float)
+    fine = np.linspace(0.6, 10.4, 200)
+    shape = lambda t: np.sin(np.pi * (t - 0.5) / 10.5)  # noqa: E731 - rises to Prime/Stability, then falls
+    ax.plot(fine, shape(fine), color="#999999", linewidth=2, zorder=1)
+    y = shape(x)
+    highlighted = {result.stage} if result.verdict == "stage" else {result.stage, result.runner_up}
+    colours = [OKABE_ITO[5] if key in highlighted else OKABE_ITO[0] for key in scores.index]
+    ax.scatter(x, y, s=20 + 6 * scores["score"].to_numpy(), c=colours, alpha=0.8, zorder=2, edgecolors="white")
+    for xi, yi, (key, row) in zip(x, y, scores.iterrows()):
+        ax.annotate(f"{row['score']:.0f}", (xi, yi), textcoords="offset points", xytext=(0, 12), ha="center",
+                    fontsize=8)
+        if key in highlighted:
+            ax.annotate(f"wins {row['wins']:.0%}\nof resamples", (xi, yi), textcoords="offset points",
+                        xytext=(0, -34), ha="center", fontsize=8, color=OKABE_ITO[5])
+    ax.set_xticks(x, scores["name"], rotation=35, ha="right")
+    ax.set_yticks([])
+    ax.set_ylim(-0.35, 1.3)
+    ax.spines[["left", "top", "right"]].set_visible(False)
+    ax.set_title(title or f"Lifecycle position: {result.label}")
+    return ax

@@ -208,3 +208,26 @@ def test_period_labels():
     assert cxlib.period_labels(dates).tolist() == ["2025-Q1", "2025-Q4", ""]
     assert cxlib.period_labels(dates, "month").tolist() == ["2025-01", "2025-12", ""]
     assert cxlib.period_labels(dates, "year", {"2025": "FY25"}).tolist() == ["FY25", "FY25", ""]
+
+
+def test_respondent_with_most_answers_blank(demo_copy):
+    lifecycle = demo_copy / "lifecycle.csv"
+    lines = lifecycle.read_text().splitlines()
+    blanked = [line.rsplit(",", 1)[0] + "," if line.startswith("P03,") and i % 3 else line
+               for i, line in enumerate(lines)]
+    lifecycle.write_text("\n".join(blanked) + "\n")
+    found = problems_of(demo_copy)
+    assert len(found) == 1
+    assert found[0].startswith("lifecycle.csv row ")
+    assert ", respondent: 'P03' left " in found[0] and "answers blank" in found[0]
+
+
+def test_unknown_statement_and_answer_out_of_range(demo_copy):
+    lifecycle = demo_copy / "lifecycle.csv"
+    lines = lifecycle.read_text().splitlines()
+    lines[1] = "P01,owner,XX9,3"
+    lines[2] = lines[2].rsplit(",", 1)[0] + ",6"
+    lifecycle.write_text("\n".join(lines) + "\n")
+    found = problems_of(demo_copy)
+    assert found[0].startswith("lifecycle.csv row 2, statement_id: 'XX9' is not one of: CO1, CO2")
+    assert found[1].startswith("lifecycle.csv row 3, answer: '") and found[1].endswith("is outside 1–5")
