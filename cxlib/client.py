@@ -226,6 +226,8 @@ def _allowed_values(source: str, config: dict[str, Any]) -> list[str]:
         return [r["code"] for r in catalog.reason_codes()] + list(config.get("reason_codes", {}))
     if source == "journey_stages":
         return [s["key"] for s in catalog.journey_stages()]
+    if source == "scorecard_metrics":
+        return [m["key"] for m in catalog.load("scorecard")["metrics"]]
     if source == "lifecycle_statements":
         extra = config.get("overrides", {}).get("lifecycle", {}).get("statements", [])
         return [s["id"] for s in catalog.lifecycle_statements()] + [s["id"] for s in extra]
@@ -422,6 +424,16 @@ def _validate_table(
                 cell_problems.append(Problem(
                     file, int(rows[0]), check["by"], str(key),
                     f"left {count} of {len(rows)} {check['column']}s blank: {check['says']}"))
+    for check in spec.get("unknown_checks", []):
+        if check["column"] not in converted:
+            continue
+        known = {value.lower() for value in _allowed_values(check["known_from"], config)}
+        unknown = ~converted[check["column"]].str.lower().isin(known)
+        for row in unknown[unknown].index:
+            missing = [c for c in check["requires"] if c not in converted or not str(converted[c].get(row, "") or "")]
+            if missing:
+                cell_problems.append(Problem(file, row, check["column"], str(frame.at[row, check["column"]]),
+                                             f"{check['says']}; missing: {', '.join(missing)}"))
     cell_problems.sort(key=lambda p: (p.row, names.index(p.column) if p.column in names else 0))
     problems.extend(cell_problems)
     table = pd.DataFrame(converted, index=frame.index)

@@ -173,11 +173,11 @@ def _customers(rng: np.random.Generator, ids: dict[str, list[str]], loyal: list[
             if customer_id in loyal_set:
                 purchases = int(rng.integers(8, 15))
             else:
-                purchases = 1 + int(rng.poisson(2.0 if segment == "private" else 5.0))
+                purchases = 1 + int(rng.poisson(0.45 if segment == "private" else 5.0))
             check = 185.0 if segment == "private" else 260.0
             revenue = purchases * check * float(np.exp(rng.normal(0, 0.25)))
             score = last_group.get(customer_id)
-            churn_chance = 0.22 if score is None else (0.40 if score <= 6 else 0.18 if score <= 8 else 0.08)
+            churn_chance = 0.30 if score is None else (0.50 if score <= 6 else 0.25 if score <= 8 else 0.12)
             churned = customer_id not in loyal_set and rng.random() < churn_chance
             rows.append({
                 "customer_id": customer_id,
@@ -192,19 +192,19 @@ def _customers(rng: np.random.Generator, ids: dict[str, list[str]], loyal: list[
 
 SCORECARD = [
     # level, metric, unit, direction, target, benchmark, values by quarter
-    ("financial", "conversion", "%", "higher", 35, 32, [36.1, 35.4, 33.2, 31.0]),
+    ("financial", "conversion", "%", "higher", 35, 32, [36.1, 35.9, 36.4, 36.0]),
     ("financial", "churn_rate", "%", "lower", 15, 18, [19.5, 21.0, 23.2, 25.1]),
     ("financial", "average_check", "EUR", "higher", 200, 190, [204.0, 209.5, 211.8, 215.2]),
     ("financial", "repeat_purchase_rate", "%", "higher", 55, 50, [48.2, 46.9, 45.1, 43.4]),
-    ("financial", "acquisition_cost", "EUR", "lower", 40, 45, [37.8, 38.9, 40.6, 41.9]),
+    ("financial", "acquisition_cost", "EUR", "lower", 40, 45, [37.8, 38.1, 37.5, 37.9]),
     ("customer", "mystery_shopping_score", "%", "higher", 85, 80, [82.0, 80.5, 79.0, 74.5]),
     ("customer", "queue_time", "min", "lower", 15, 20, [14.0, 16.5, 18.0, 22.5]),
     ("customer", "self_assessed_superior_service", "%", "higher", "", "", [80.0, 80.0, 90.0, 90.0]),
     ("operational", "sla_compliance", "%", "higher", 90, 88, [89.0, 87.2, 85.0, 80.3]),
-    ("operational", "first_contact_resolution", "%", "higher", 75, 72, [71.0, 71.5, 69.8, 68.2]),
+    ("operational", "first_contact_resolution", "%", "higher", 75, 72, [76.0, 77.5, 76.8, 77.2]),
     ("operational", "response_time", "h", "lower", 2, 3, [1.9, 2.4, 3.1, 4.2]),
-    ("operational", "resolution_time", "days", "lower", 3, 3.5, [2.8, 3.0, 3.3, 3.6]),
-    ("learning_growth", "enps", "points", "higher", 20, 12, [18.0, 12.0, 6.0, 2.0]),
+    ("operational", "resolution_time", "days", "lower", 3, 3.5, [2.8, 2.7, 2.9, 2.8]),
+    ("learning_growth", "enps", "points", "higher", 20, 12, [22.0, 18.0, 15.0, 12.0]),
     ("learning_growth", "staff_turnover", "%", "lower", 20, 25, [26.0, 29.0, 31.5, 34.0]),
     ("learning_growth", "training_hours", "h", "higher", 16, 12, [6.0, 5.5, 5.0, 4.0]),
 ]
@@ -214,7 +214,7 @@ def _scorecard() -> list[dict[str, str]]:
     rows = []
     for level, metric, unit, direction, target, benchmark, values in SCORECARD:
         for quarter, value in enumerate(values, start=1):
-            n = "10" if metric == "self_assessed_superior_service" else ""
+            n = {"self_assessed_superior_service": "10", "enps": "48"}.get(metric, "")
             rows.append({"level": level, "metric": metric, "period": f"2025-Q{quarter}", "value": f"{value:g}",
                          "target": f"{target:g}" if target != "" else "", "benchmark": f"{benchmark:g}" if benchmark != "" else "",
                          "n": n, "unit": unit, "direction": direction})
@@ -329,6 +329,15 @@ frequency = "quarter"      # month, quarter or year; survey dates are grouped by
 min = 1
 max = 7
 higher_is = "easier"
+
+[targets]                  # for the metrics the kit derives from the survey
+nps = 30
+csi = 4.0
+csat = 75
+
+[benchmarks]
+nps = 25
+csat = 70
 """
 
 

@@ -42,7 +42,7 @@ NPS_METHODS = ("adjusted-wald", "wald", "tango", "bootstrap")
 ADJUSTMENT = (0.75, 1.5, 0.75)  # pseudo-answers added to promoters, passives, detractors
 METHOD_NAMES = {"adjusted-wald": "adjusted Wald", "wald": "Wald", "tango": "Tango score",
                 "bootstrap": "bootstrap percentile", "wilson": "Wilson", "t": "t",
-                "kish-wald": "Wald with Kish effective n", "welch": "Welch t", "newcombe": "Newcombe"}
+                "kish-wald": "Wald with Kish effective n", "kish-adjusted-wald": "adjusted Wald on Kish effective n", "welch": "Welch t", "newcombe": "Newcombe"}
 BOOTSTRAP_REPLICATES = 10_000
 BOOTSTRAP_SEED = 20250101
 
@@ -195,8 +195,8 @@ def score_counts(scores: Any, low: int, high: int, what: str = "scores") -> tupl
     >>> score_counts([0, 10, 10, None], 0, 10)[0].tolist()
     [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]
     """
-    array = _as_array(scores)
-    if array.dtype.kind in "iub":
+    array = _as_array(scores, what)
+    if array.dtype.kind in "iu":
         valid, missing = array, 0
     else:
         blank = np.isnan(array)
@@ -206,21 +206,32 @@ def score_counts(scores: Any, low: int, high: int, what: str = "scores") -> tupl
                        (valid.dtype.kind == "f" and not np.array_equal(valid, np.trunc(valid)))):
         bad = valid[(valid < low) | (valid > high) | (valid != np.trunc(valid))]
         found = pd.Series(bad).value_counts().sort_index()
-        listed = ", ".join(f"{value:g} ({count} answer{'s' if count > 1 else ''})" for value, count in found.items())
+        listed = ", ".join(f"{value:.10g} ({count} answer{'s' if count > 1 else ''})" for value, count in found.items())
         raise ValueError(f"{what} must be whole numbers from {low} to {high}; found {listed}")
     counts = np.bincount((valid - low).astype(np.intp), minlength=high - low + 1)
     return counts, missing
 
 
-def _as_array(values: Any) -> np.ndarray:
-    if isinstance(values, pd.Series):
-        if values.dtype.kind in "iu" and not values.hasnans:
-            return values.to_numpy(dtype=np.int64)
-        return values.to_numpy(dtype=float, na_value=np.nan)
-    array = np.asarray(values)
-    if array.dtype == object:
-        array = pd.Series(values).to_numpy(dtype=float, na_value=np.nan)
-    return array if array.dtype.kind in "iubf" else array.astype(float)
+def _as_array(values: Any, what: str = "scores") -> np.ndarray:
+    """Answers as a 1-D numeric array (NaN for blanks); text that is not a number is an error, never a blank."""
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel()
+                                                                        if np.ndim(values) == 1 else values)
+    if np.ndim(values) != 1:
+        raise ValueError(f"{what} must be one column of answers; got an array of shape {np.shape(values)}")
+    if series.dtype.kind == "b" or series.map(lambda v: isinstance(v, (bool, np.bool_))).any():
+        raise ValueError(f"{what} must be numbers, not true/false values")
+    if series.dtype.kind in "iu" and not series.hasnans:
+        return series.to_numpy(dtype=np.int64)
+    if series.dtype.kind not in "iuf":
+        text = series.astype(object).where(series.notna(), None)
+        blank = text.isna() | (text.astype(str).str.strip() == "")
+        numbers = pd.to_numeric(text.where(~blank, None), errors="coerce")
+        unreadable = ~blank & numbers.isna()
+        if unreadable.any():
+            found = ", ".join(repr(v) for v in text[unreadable].unique()[:10])
+            raise ValueError(f"{what} must be numbers; found {found}")
+        series = numbers
+    return series.to_numpy(dtype=float, na_value=np.nan)
 
 
 def nps_groups(scores: Any) -> tuple[int, int, int, int]:
@@ -308,13 +319,14 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, *, level: fl
     """
     if method not in NPS_METHODS:
         raise ValueError(f"method must be one of {', '.join(NPS_METHODS)}; got {method!r}")
+    z = _z(level)
     counts = (promoters, passives, detractors)
-    if any(c < 0 for c in counts):
-        raise ValueError(f"counts cannot be negative; got {counts}")
-    n = int(sum(counts))
+    if any(c < 0 or c != int(c) for c in counts):
+        raise ValueError(f"counts must be whole numbers, not negative; got {counts}")
+    promoters, passives, detractors = counts = tuple(int(c) for c in counts)
+    n = sum(counts)
     if n == 0:
         return _nan_estimate("NPS", level, method, "points", missing, "no answers")
-    z = _z(level)
     value, variance, _ = _trinomial(*counts)
     if method == "wald":
         se = math.sqrt(variance / n)
@@ -335,28 +347,42 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, *, level: fl
                     method, 100 * se, "points", missing)
 
 
-def _weighted_nps(scores: Any, weights: Any, level: float) -> Estimate:
-    values = _as_array(scores).astype(float)
-    weights = _as_array(weights).astype(float)
+def _weighted_nps(scores: Any, weights: Any, level: float, method: str) -> Estimate:
+    if method not in ("adjusted-wald", "wald"):
+        raise ValueError(f"weighted NPS supports method 'adjusted-wald' or 'wald'; got {method!r}")
+    if isinstance(scores, pd.Series) and isinstance(weights, pd.Series):
+        if not scores.index.equals(weights.index):
+            if set(scores.index) != set(weights.index) or not scores.index.is_unique:
+                raise ValueError("scores and weights are Series with different indexes; align them first")
+            weights = weights.reindex(scores.index)
+    values = _as_array(scores, "NPS scores").astype(float)
+    weights = _as_array(weights, "weights").astype(float)
     if values.shape != weights.shape:
         raise ValueError(f"scores and weights differ in length: {values.size} vs {weights.size}")
     blank = np.isnan(values) | np.isnan(weights)
     score_counts(values[~blank], 0, 10, "NPS scores")  # the same range check as unweighted
     if (weights[~blank] < 0).any():
         raise ValueError("weights cannot be negative")
-    values, weights = values[~blank], weights[~blank]
+    used = ~blank & (weights > 0)
+    values, weights = values[used], weights[used]
+    name = "kish-" + method
     if weights.sum() == 0:
-        return _nan_estimate("NPS", level, "kish-wald", "points", int(blank.sum()), "no answers with weight")
+        return _nan_estimate("NPS", level, name, "points", int(blank.sum()), "no answers with weight")
     recoded = np.where(values >= 9, 1.0, np.where(values <= 6, -1.0, 0.0))
     total = weights.sum()
     p = weights[recoded == 1].sum() / total
     d = weights[recoded == -1].sum() / total
     value = p - d
     n_eff = total**2 / (weights**2).sum()
-    se = math.sqrt(max(p + d - value**2, 0.0) / n_eff)
     z = _z(level)
-    return Estimate("NPS", 100 * value, 100 * max(value - z * se, -1), 100 * min(value + z * se, 1), int(values.size),
-                    level, "kish-wald", 100 * se, "points", int(blank.sum()), float(n_eff))
+    if method == "wald":
+        centre, variance, n_used = value, max(p + d - value**2, 0.0), n_eff
+    else:  # the adjustment applied to the effective counts: a heuristic, labelled as such in the docs
+        centre, variance, n_used = _trinomial(p * n_eff + ADJUSTMENT[0], (1 - p - d) * n_eff + ADJUSTMENT[1],
+                                              d * n_eff + ADJUSTMENT[2])
+    se = math.sqrt(variance / n_used)
+    return Estimate("NPS", 100 * value, 100 * max(centre - z * se, -1), 100 * min(centre + z * se, 1),
+                    int(values.size), level, name, 100 * se, "points", int(blank.sum()), float(n_eff))
 
 
 def nps(scores: Any, *, level: float = 0.95, method: str = "adjusted-wald", weights: Any = None,
@@ -372,8 +398,12 @@ def nps(scores: Any, *, level: float = 0.95, method: str = "adjusted-wald", weig
     method : {"adjusted-wald", "wald", "tango", "bootstrap"}
         Interval method (ignored with weights).
     weights : array-like, optional
-        Survey weights: the weighted NPS, with a Wald interval on the Kish
-        effective sample size (``n_eff``), which the result shows.
+        Survey weights (rows with weight 0 are left out). The weighted NPS,
+        with its interval computed on Kish's effective sample size ``n_eff``
+        (shown in the result): ``method="wald"`` is the textbook Kish-Wald
+        interval; the default applies the adjusted-Wald pseudo-answers to the
+        effective counts, the kit's heuristic that keeps the interval from
+        collapsing when every answer falls in one group.
 
     Returns
     -------
@@ -391,7 +421,7 @@ def nps(scores: Any, *, level: float = 0.95, method: str = "adjusted-wald", weig
     NPS 14.3 [-39.6, 59.6] (95% CI, n = 7, adjusted Wald); 1 blank answers left out
     """
     if weights is not None:
-        return _weighted_nps(scores, weights, level)
+        return _weighted_nps(scores, weights, level, method)
     promoters, passives, detractors, missing = nps_groups(scores)
     return nps_from_counts(promoters, passives, detractors, level=level, method=method, missing=missing,
                            replicates=replicates, seed=seed)
@@ -411,7 +441,9 @@ def nps_diff(a: Any, b: Any, *, level: float = 0.95, method: str = "adjusted-wal
     Parameters
     ----------
     a, b : array-like or tuple
-        Raw 0–10 answers, or ``(promoters, passives, detractors)`` counts.
+        Raw 0–10 answers (a list, array or Series), or a tuple of three
+        ``(promoters, passives, detractors)`` counts: a tuple of three is
+        always read as counts.
     method : {"adjusted-wald", "wald", "bootstrap"}
         ``"adjusted-wald"`` adjusts each group as in :func:`nps_from_counts`
         (Rocks' two-sample test; MeasuringU's). ``"bootstrap"`` draws both
@@ -457,8 +489,11 @@ def nps_diff(a: Any, b: Any, *, level: float = 0.95, method: str = "adjusted-wal
         centre = centre_a - centre_b
         se = math.sqrt(var_a / n_a + var_b / n_b)
         low, high = centre - z * se, centre + z * se
-    statistic = centre / se if se > 0 else (0.0 if centre == 0 else math.copysign(math.inf, centre))
-    p_value = float(2 * stats.norm.sf(abs(statistic)))
+    if se > 0:
+        statistic = centre / se
+        p_value = float(2 * stats.norm.sf(abs(statistic)))
+    else:  # every answer in one group: the data cannot say how variable the difference is
+        statistic, p_value = math.nan, math.nan
     return Comparison("NPS", 100 * diff, 100 * max(low, -2.0), 100 * min(high, 2.0), float(statistic), p_value,
                       method, level, 100 * se, estimate_a, estimate_b)
 
@@ -488,6 +523,8 @@ def nps_sample_size(margin: float, split: Sequence[float], *, level: float = 0.9
     186
     """
     shares = np.asarray(split, dtype=float)
+    if shares.shape == (3,):
+        shares = np.where((shares < 0) & (shares > -1e-9), 0.0, shares)  # 1 - p - d may round below zero
     if shares.shape != (3,) or (shares < 0).any() or shares.sum() == 0:
         raise ValueError(f"split must be three non-negative shares (promoters, passives, detractors); got {split}")
     if not 0 < margin <= 200:
@@ -495,12 +532,16 @@ def nps_sample_size(margin: float, split: Sequence[float], *, level: float = 0.9
     shares = shares / shares.sum()
     z, target = _z(level), margin / 100
     variance = shares[0] + shares[2] - (shares[0] - shares[2]) ** 2
-    upper = int(z * z * max(variance, 0.25) / target**2) * 2 + 100
-    n = np.arange(1, upper + 1, dtype=float)
-    adjusted = (shares[:, None] * n + np.array(ADJUSTMENT)[:, None]) / (n + 3)
-    adjusted_variance = adjusted[0] + adjusted[2] - (adjusted[0] - adjusted[2]) ** 2
-    fits = np.nonzero(z * np.sqrt(adjusted_variance / (n + 3)) <= target)[0]
-    return int(n[fits[0]])
+    # the half-width falls as n grows, so search upwards from 1 in windows
+    start, window = 1, int(z * z * max(variance, 0.05) / target**2) + 100
+    while True:
+        n = np.arange(start, start + window, dtype=float)
+        adjusted = (shares[:, None] * n + np.array(ADJUSTMENT)[:, None]) / (n + 3)
+        adjusted_variance = adjusted[0] + adjusted[2] - (adjusted[0] - adjusted[2]) ** 2
+        fits = np.nonzero(z * np.sqrt(adjusted_variance / (n + 3)) <= target)[0]
+        if fits.size:
+            return int(n[fits[0]])
+        start += window
 
 
 # --------------------------------------------------------------------------- shares and means
@@ -548,6 +589,8 @@ def csat(scores: Any, *, scale: tuple[int, int] = (1, 5), top: int = 2, level: f
     >>> print(csat([5, 4, 4, 3, 2, 5]))
     CSAT 66.7% [30.0, 90.3] (95% CI, n = 6, Wilson)
     """
+    if not 1 <= top < scale[1] - scale[0] + 1:
+        raise ValueError(f"top must count at least one box and fewer than the whole scale {scale}; got {top}")
     counts, missing = score_counts(scores, scale[0], scale[1], "CSAT scores")
     return share(int(counts[-top:].sum()), int(counts.sum()), level=level, metric="CSAT", missing=missing)
 
@@ -661,9 +704,8 @@ def mean_diff(counts_a: Sequence[int], counts_b: Sequence[int], scale: tuple[int
     var_a, var_b = a.se**2, b.se**2
     se = math.sqrt(var_a + var_b)
     diff = a.value - b.value
-    if se == 0:
-        statistic = 0.0 if diff == 0 else math.copysign(math.inf, diff)
-        return Comparison(metric, diff, diff, diff, statistic, float(diff == 0), "welch", level, 0.0, a, b)
+    if se == 0:  # both groups gave one answer each throughout: no spread, no test
+        return Comparison(metric, diff, nan, nan, nan, nan, "welch", level, 0.0, a, b)
     freedom = (var_a + var_b) ** 2 / (var_a**2 / (a.n - 1) + var_b**2 / (b.n - 1))
     statistic = diff / se
     half = float(stats.t.ppf(0.5 + level / 2, freedom)) * se

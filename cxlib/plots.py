@@ -158,3 +158,47 @@ def lifecycle_curve(result, *, ax: Axes | None = None, title: str | None = None)
     ax.spines[["left", "top", "right"]].set_visible(False)
     ax.set_title(title or f"Lifecycle position: {result.label}")
     return ax
+
+
+STATUS_COLOURS = {"met": "#0072B2", "behind": "#D55E00", "insufficient data": "#BBBBBB", "no target": "#F2F2F2",
+                  "information": "#F2F2F2"}
+
+
+def scorecard_heatmap(table: pd.DataFrame, *, language: str = "en", ax: Axes | None = None,
+                      title: str | None = None) -> Axes:
+    """Status of every metric in every period, grouped by level: blue met, vermillion behind, grey undecided.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``ScorecardResult.table`` from :func:`cxlib.scorecard.assess`.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from cxlib.scorecard import levels
+
+    names = levels(language)["name"]
+    order = {key: i for i, key in enumerate(names.index)}
+    rows = table.assign(level_order=table["level"].map(order), label=table["level"].map(names) + " · " + table["name"])
+    rows = rows.sort_values(["level_order", "metric"])
+    labels = list(dict.fromkeys(rows["label"]))
+    periods = sorted(rows["period"].unique())
+    statuses = list(STATUS_COLOURS)
+    codes = np.full((len(labels), len(periods)), np.nan)
+    ax = _axes(ax, (8.0, 0.5 + 0.32 * len(labels)))
+    for _, row in rows.iterrows():
+        i, j = labels.index(row["label"]), periods.index(row["period"])
+        codes[i, j] = statuses.index(row["status"])
+        value = row["value"]
+        text = f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+        ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                color="white" if row["status"] in ("met", "behind") else "black")
+    ax.imshow(np.ma.masked_invalid(codes), cmap=ListedColormap(list(STATUS_COLOURS.values())), vmin=-0.5,
+              vmax=len(statuses) - 0.5, aspect="auto")
+    ax.set_xticks(range(len(periods)), periods)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.legend(handles=[Patch(color=c, label=s) for s, c in STATUS_COLOURS.items() if s != "information"],
+              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, frameon=False, fontsize="small")
+    ax.set_title(title or "Scorecard status by period", pad=22)
+    return ax

@@ -69,7 +69,8 @@ def _groups(survey: pd.DataFrame, by: str | Sequence[str] | None):
         yield {}, survey
         return
     keys = [by] if isinstance(by, str) else list(by)
-    for values, part in survey.groupby(keys, sort=True, observed=True):
+    # dropna=False: a row with a blank group value is a group of its own, never lost
+    for values, part in survey.groupby(keys, sort=True, observed=True, dropna=False):
         values = values if isinstance(values, tuple) else (values,)
         yield dict(zip(keys, values)), part
 
@@ -104,6 +105,8 @@ def summarize(survey: pd.DataFrame, by: str | Sequence[str] | None = None,
             result = estimate(part, metric, level=level, scales=scales)
             rows.append({**keys, "metric": metric, **{k: v for k, v in result.to_dict().items() if k != "metric"}})
     table = pd.DataFrame(rows)
+    if table.empty:
+        return table
     return table.drop(columns=["n_eff", "note"] if (table["note"] == "").all() else ["n_eff"])
 
 
@@ -128,6 +131,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, metric: str, *, level: float = 0.9
 
 def _comparison_table(rows: list[dict[str, Any]], level: float) -> pd.DataFrame:
     table = pd.DataFrame(rows)
+    if table.empty:
+        return pd.DataFrame(columns=["diff", "low", "high", "p_value", "p_holm", "significant"])
     table["p_holm"] = holm(table["p_value"])
     table["significant"] = table["p_holm"] < 1 - level
     return table
@@ -140,7 +145,9 @@ def changes(survey: pd.DataFrame, metric: str = "nps", *, over: str = "period", 
     Parameters
     ----------
     over : str
-        The ordered column, usually ``"period"``.
+        The period column, usually ``"period"``; periods are put in time order
+        by their earliest ``date``. A group missing a period is compared with
+        the previous period it has answers in.
     within : str, optional
         Compare within each value of this column, e.g. ``"channel"``.
 
@@ -152,8 +159,10 @@ def changes(survey: pd.DataFrame, metric: str = "nps", *, over: str = "period", 
         ``p_holm`` and ``significant`` (Holm-adjusted p below ``1 − level``).
     """
     rows = []
-    for keys, part in _groups(survey, within):
-        periods = sorted(p for p in part[over].unique() if p != "")
+    dated = survey[survey[over].notna() & (survey[over] != "")]
+    for keys, part in _groups(dated, within):
+        # periods in time order (labels may be renamed, so never alphabetically)
+        periods = part.groupby(over)["date"].min().sort_values().index if "date" in part else sorted(part[over].unique())
         for earlier, later in zip(periods, periods[1:]):
             result = compare(part[part[over] == later], part[part[over] == earlier], metric, level=level,
                              scales=scales)
@@ -167,7 +176,10 @@ def versus_rest(survey: pd.DataFrame, by: str, metric: str = "nps", *, level: fl
     """Each group against all other answers (``group − rest``), tested, with Holm's correction."""
     rows = []
     for keys, part in _groups(survey, by):
-        rest = survey.drop(index=part.index)
+        inside = pd.Series(True, index=survey.index)
+        for column, value in keys.items():
+            inside &= survey[column].isna() if pd.isna(value) else survey[column].eq(value)
+        rest = survey[~inside.to_numpy()]
         rows.append({**keys, **compare(part, rest, metric, level=level, scales=scales).to_dict()})
     table = _comparison_table(rows, level)
     return table.rename(columns={"value_a": "value", "n_a": "n", "value_b": "value_rest", "n_b": "n_rest"})
@@ -187,7 +199,10 @@ def nps_composition(survey: pd.DataFrame, by: str | Sequence[str] | None = None)
     return pd.DataFrame(rows)
 
 
-def reasons(survey: pd.DataFrame, *, score: str = "nps", low_max: int = DETRACTOR_MAX, reason: str = "reason_code",
+LOW_SCORE_MAX = {"nps": DETRACTOR_MAX, "csi": 2}
+
+
+def reasons(survey: pd.DataFrame, *, score: str = "nps", low_max: int | None = None, reason: str = "reason_code",
             language: str = "en", level: float = 0.95) -> pd.DataFrame:
     """Why customers give low scores: each reason's share among low scores against its share among the others.
 
@@ -195,15 +210,23 @@ def reasons(survey: pd.DataFrame, *, score: str = "nps", low_max: int = DETRACTO
     them (Newcombe interval, pooled z-test, Holm across reasons). Answers with
     no reason are a row of their own, not dropped.
 
+    ``low_max`` is the highest low score: by default 6 for NPS (detractors)
+    and 2 for CSI.
+
     Returns
     -------
     DataFrame
         One row per reason: ``reason``, ``label``, ``count_low``, ``share_low``
         with ``low``/``high`` (Wilson), ``share_other``, ``diff``, ``p_holm``, ``drives``.
     """
+    if low_max is None:
+        if score not in LOW_SCORE_MAX:
+            raise ValueError(f"say which {score} scores are low with low_max")
+        low_max = LOW_SCORE_MAX[score]
     answered = survey[survey[score].notna()]
     is_low = answered[score] <= low_max
-    low, other = answered.loc[is_low, reason], answered.loc[~is_low, reason]
+    codes = answered[reason].fillna("").astype(str)
+    low, other = codes[is_low], codes[~is_low]
     labels = {r["code"]: catalog.label(r, language, "label") for r in catalog.reason_codes()}
     labels[""] = "(no reason given)"
     rows = []
@@ -290,7 +313,7 @@ def loyalty_matrix(survey: pd.DataFrame, customers: pd.DataFrame, *, repeat_min:
         customers with no answer.
     """
     joined = latest_answers(survey, customers)
-    repeat = (joined["purchases_12m"] >= repeat_min) & ~joined["churned"].astype(bool)
+    repeat = (joined["purchases_12m"] >= repeat_min) & ~joined["churned"].fillna(False).astype(bool)
     joined["behaviour"] = np.where(repeat, "repeat", "lapsed")
     total_revenue = float(joined["revenue_12m"].sum())
     rows = []

@@ -231,3 +231,12 @@ def test_unknown_statement_and_answer_out_of_range(demo_copy):
     found = problems_of(demo_copy)
     assert found[0].startswith("lifecycle.csv row 2, statement_id: 'XX9' is not one of: CO1, CO2")
     assert found[1].startswith("lifecycle.csv row 3, answer: '") and found[1].endswith("is outside 1–5")
+
+
+def test_unknown_scorecard_metric_needs_unit_and_direction(demo_copy):
+    with open(demo_copy / "scorecard.csv", "a") as handle:
+        handle.write("customer,nps_b2b,2025-Q4,31,30,,,,\n")
+        handle.write("customer,reviews_rating,2025-Q4,4.4,4.5,,,stars,higher\n")
+    found = problems_of(demo_copy)
+    assert found == ["scorecard.csv row 62, metric: 'nps_b2b' is not in the kit's metric catalogue, so the row must "
+                     "give its unit and direction (higher, lower or band); missing: unit, direction"]

@@ -252,9 +252,9 @@ def test_sample_size_is_the_smallest_n_that_fits_the_margin():
     n = nps_sample_size(margin, split)
 
     def half_width(size: int) -> float:
-        counts = np.array(split) * size
-        estimate = nps_from_counts(*counts)
-        return (estimate.high - estimate.low) / 2
+        # MeasuringU's adjusted Wald at the expected split: add 3/4 to promoters and detractors, 3 to n
+        p, d = (split[0] * size + 0.75) / (size + 3), (split[2] * size + 0.75) / (size + 3)
+        return 100 * stats.norm.ppf(0.975) * math.sqrt((p + d - (p - d) ** 2) / (size + 3))
 
     assert half_width(n) <= margin < half_width(n - 1)
 
@@ -281,17 +281,50 @@ def test_weighted_nps_matches_kish_reference_example():
     # research note section 5: NPS_w = -0.035714, n_eff = 9.741551, SE_Kish = 0.282474
     scores = [10, 9, 9, 8, 7, 6, 5, 10, 3, 9, 8, 0]
     weights = [1.0, 0.5, 2.0, 1.0, 1.5, 0.8, 1.2, 0.7, 2.5, 1.0, 0.6, 1.2]
-    estimate = nps(scores, weights=weights)
+    estimate = nps(scores, weights=weights, method="wald")
     assert estimate.value == pytest.approx(-3.5714, abs=1e-4)
     assert estimate.n_eff == pytest.approx(9.741551, abs=1e-6)
     assert estimate.se == pytest.approx(28.2474, abs=1e-4)
     assert estimate.method == "kish-wald" and estimate.n == 12
 
 
-def test_equal_weights_give_the_unweighted_wald():
+@pytest.mark.parametrize("method", ["wald", "adjusted-wald"])
+def test_equal_weights_give_the_unweighted_interval(method):
     scores = [10, 9, 9, 8, 7, 6, 5]
-    weighted, plain = nps(scores, weights=[2.0] * 7), nps(scores, method="wald")
+    weighted, plain = nps(scores, weights=[2.0] * 7, method=method), nps(scores, method=method)
     assert (weighted.value, weighted.low, weighted.high) == pytest.approx((plain.value, plain.low, plain.high))
+
+
+def test_weights_align_by_index_and_skip_zero_weights():
+    import pandas as pd
+
+    scores = pd.Series([10, 0, 9], index=["a", "b", "c"])
+    weights = pd.Series([0.0, 1.0, 1.0], index=["a", "c", "b"])  # b and c swapped, a weighs nothing
+    estimate = nps(scores, weights=weights, method="wald")
+    assert estimate.n == 2 and estimate.value == pytest.approx(0.0)
+    one_group = nps([10] * 5, weights=[1, 2, 3, 4, 5])
+    assert one_group.low < 100  # the adjusted interval does not collapse
+
+
+def test_zero_spread_gives_no_test_rather_than_p_zero():
+    assert math.isnan(nps_diff((1, 0, 0), (0, 0, 1), method="wald").p_value)
+    assert math.isnan(mean_diff([0, 0, 0, 0, 2], [0, 0, 0, 2, 0], (1, 5)).p_value)
+
+
+def test_bad_inputs_are_named():
+    with pytest.raises(ValueError, match="numbers; found 'nine'"):
+        nps(["9", "nine", ""])
+    assert nps(["9", "", None]).n == 1
+    with pytest.raises(ValueError, match="not true/false"):
+        nps([True, False])
+    with pytest.raises(ValueError, match="one column"):
+        nps([[9, 10], [1, 2]])
+    with pytest.raises(ValueError, match="whole numbers"):
+        nps_from_counts(1.5, 0, 0)
+    with pytest.raises(ValueError, match="top must count"):
+        csat([5, 4], top=0)
+    with pytest.raises(ValueError, match="level"):
+        nps([], level=95)
 
 
 # --------------------------------------------------------------------------- edge cases

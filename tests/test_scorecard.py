@@ -1,0 +1,122 @@
+"""The balanced-scorecard check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxlib
+import cxlib.plots
+from cxlib import scorecard
+
+matplotlib.use("Agg")
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@pytest.mark.parametrize("low, high, target, direction, band, expected", [
+    (80, 80, 75, "higher", None, "met"),
+    (70, 70, 75, "higher", None, "behind"),
+    (2.0, 2.0, 3.0, "lower", None, "met"),
+    (4.0, 4.0, 3.0, "lower", None, "behind"),
+    (82, 82, None, "band", (80, 85), "met"),
+    (90, 90, None, "band", (80, 85), "behind"),
+    (70, 70, None, "band", (80, 85), "behind"),
+    (78, 84, None, "band", (80, 85), "insufficient data"),
+    (3.8, 4.4, 4.2, "higher", None, "insufficient data"),  # CSI 4.1 ± 0.3 against 4.2: not "behind"
+    (3.5, 4.1, 4.2, "higher", None, "behind"),            # the whole interval misses the target
+    (50, 50, np.nan, "higher", None, "no target"),
+    (90, 90, np.nan, "", None, "information"),
+])
+def test_judging_by_direction_and_interval(low, high, target, direction, band, expected):
+    assert scorecard._judge(low, high, target, direction, band or (np.nan, np.nan)) == expected
+
+
+def card(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["level", "metric", "period", "value", "target", "benchmark", "n", "unit",
+                                        "direction"])
+    frame["n"] = frame["n"].astype("Int64")
+    return frame
+
+
+def test_survey_based_row_with_n_uses_its_interval():
+    table = scorecard.combine(card([("customer", "csi", "Q1", 4.1, 4.2, np.nan, 170, "mean 1–5", "")]),
+                              scorecard.derive(pd.DataFrame(columns=["period"]), pd.DataFrame()))
+    row = table.iloc[0]
+    assert row["status"] == "insufficient data"
+    assert row["high"] - row["value"] == pytest.approx(1.959964 * 2 / np.sqrt(170), abs=1e-4)
+
+
+def test_trend_detection():
+    rows = [("financial", "churn_rate", f"Q{i}", v, 15, 18, None, "%", "lower") for i, v in
+            enumerate([19.5, 21.0, 23.2, 25.1], 1)]
+    rows += [("financial", "conversion", f"Q{i}", v, 35, 32, None, "%", "higher") for i, v in
+             enumerate([36.1, 35.9, 36.4, 36.0], 1)]
+    rows += [("financial", "average_check", f"Q{i}", v, 200, 190, None, "EUR", "higher") for i, v in
+             enumerate([204.0, 209.5, 211.8, 215.2], 1)]
+    result = scorecard.trends(scorecard.combine(card(rows), scorecard.derive(pd.DataFrame(columns=["period"]),
+                                                                                 pd.DataFrame())))
+    assert result.loc["churn_rate", "worsening"] and not result.loc["churn_rate", "improving"]
+    assert not result.loc["conversion", "worsening"]
+    assert result.loc["average_check", "improving"]
+
+
+def test_unknown_metric_judged_by_its_own_direction():
+    table = scorecard.combine(card([("customer", "reviews_rating", "Q1", 4.4, 4.5, np.nan, None, "stars", "higher")]),
+                              scorecard.derive(pd.DataFrame(columns=["period"]), pd.DataFrame()))
+    assert table.iloc[0]["status"] == "behind" and table.iloc[0]["name"] == "reviews_rating"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    client = cxlib.load_client(DEMO)
+    return client, scorecard.assess(client.scorecard, client.survey, client.customers, client.config)
+
+
+def test_demo_planted_lagging_indicators(demo):
+    _, result = demo
+    latest = result.latest
+    for metric in ("churn_rate", "repeat_purchase_rate", "sla_compliance", "response_time", "staff_turnover",
+                   "training_hours"):
+        assert latest.loc[metric, "status"] == "behind" and latest.loc[metric, "worsening"], metric
+    for metric in ("average_check", "conversion", "acquisition_cost", "first_contact_resolution"):
+        assert latest.loc[metric, "status"] == "met", metric
+    assert latest.loc["enps", "status"] == "insufficient data"
+    assert latest.loc["nps", "status"] == "insufficient data"
+    assert latest.loc["nps", "source"] == "derived from survey.csv"
+
+
+def test_demo_levels_and_lists(demo):
+    _, result = demo
+    financial = result.levels.loc["financial"]
+    assert financial["score"] == pytest.approx(60.0)
+    assert any(item.startswith("Churn rate: 25.1%") for item in financial["weaknesses"])
+    assert any(item.startswith("Average check") for item in financial["strengths"])
+    assert any("worsening" in item for item in financial["risks"])
+    assert any(item.startswith("Churn rate: Contact at-risk customers") for item in financial["improvements"])
+    assert result.levels["score"].idxmin() == "customer"
+
+
+def test_derived_values_say_where_they_came_from(demo):
+    _, result = demo
+    derived = result.derived.set_index("metric")
+    assert not derived.loc["churn_rate", "used"]  # the client's own file gives it
+    assert derived.loc["revenue_per_customer", "used"]
+    assert derived.loc["churn_rate", "value"] == pytest.approx(23.4, abs=0.1)
+
+
+def test_demo_delivery_gap(demo):
+    client, result = demo
+    gap = scorecard.delivery_gap(result.table, client.survey)
+    assert gap.a.value == 90 and gap.a.n == 10
+    assert gap.b.value == pytest.approx(100 * (client.survey["csi"] == 5).sum() / client.survey["csi"].notna().sum())
+    assert gap.low > 0 and gap.significant
+
+
+def test_heatmap(demo):
+    _, result = demo
+    assert isinstance(cxlib.plots.scorecard_heatmap(result.table), matplotlib.axes.Axes)
+    matplotlib.pyplot.close("all")
