@@ -486,7 +486,8 @@ def load_client(path: str | Path) -> Client:
     Returns
     -------
     Client
-        Typed tables; the survey gains a ``period`` column derived from ``date``.
+        Typed tables; the survey and the mystery-shopping visits gain a
+        ``period`` column derived from ``date``.
 
     Raises
     ------
@@ -529,6 +530,7 @@ def load_client(path: str | Path) -> Client:
 
     if problems:
         raise DataError(folder, problems)
-    survey = tables["survey"]
-    survey["period"] = period_labels(survey["date"], config["periods"]["frequency"], config["periods"]["labels"])
+    for key in ("survey", "mystery_shopping"):
+        tables[key]["period"] = period_labels(tables[key]["date"], config["periods"]["frequency"],
+                                              config["periods"]["labels"])
     return Client(folder, config, tables, sources, notes)

@@ -197,7 +197,6 @@ SCORECARD = [
     ("financial", "average_check", "EUR", "higher", 200, 190, [204.0, 209.5, 211.8, 215.2]),
     ("financial", "repeat_purchase_rate", "%", "higher", 55, 50, [48.2, 46.9, 45.1, 43.4]),
     ("financial", "acquisition_cost", "EUR", "lower", 40, 45, [37.8, 38.1, 37.5, 37.9]),
-    ("customer", "mystery_shopping_score", "%", "higher", 85, 80, [82.0, 80.5, 79.0, 74.5]),
     ("customer", "queue_time", "min", "lower", 15, 20, [14.0, 16.5, 18.0, 22.5]),
     ("customer", "self_assessed_superior_service", "%", "higher", "", "", [80.0, 80.0, 90.0, 90.0]),
     ("operational", "sla_compliance", "%", "higher", 90, 88, [89.0, 87.2, 85.0, 80.3]),
@@ -249,26 +248,28 @@ def _lifecycle(rng: np.random.Generator) -> list[dict[str, str]]:
 
 
 JOURNEY = [
-    # stage, touchpoint, channel, reached, moved_on share, satisfied share, high-effort share,
-    # complaints per 1000, expectation, perception, promises made share, kept share, delays share, announced share
-    ("awareness", "search and ads", "website", 21000, 0.45, 0.82, 0.08, 1, 3.6, 3.7, 0.00, 0.0, 0.00, 0.0),
-    ("awareness", "recommendation", "word_of_mouth", 4200, 0.60, 0.88, 0.05, 1, 4.0, 4.1, 0.00, 0.0, 0.00, 0.0),
-    ("evaluation", "price check", "website", 9400, 0.52, 0.74, 0.14, 4, 3.8, 3.4, 0.00, 0.0, 0.00, 0.0),
-    ("evaluation", "phone enquiry", "phone", 2600, 0.58, 0.71, 0.22, 9, 4.0, 3.5, 0.10, 0.8, 0.00, 0.0),
-    ("purchase", "online booking", "website", 3900, 0.61, 0.58, 0.38, 18, 4.2, 3.1, 0.00, 0.0, 0.00, 0.0),
-    ("purchase", "phone booking", "phone", 3000, 0.55, 0.52, 0.45, 27, 4.1, 2.8, 0.20, 0.7, 0.00, 0.0),
-    ("experience", "vehicle reception", "walk_in", 4000, 0.98, 0.79, 0.16, 11, 4.0, 3.8, 0.90, 0.86, 0.05, 0.5),
-    ("experience", "repair status updates", "phone", 3900, 0.96, 0.55, 0.31, 24, 4.3, 2.9, 0.60, 0.66, 0.18, 0.24),
-    ("experience", "vehicle handover", "walk_in", 3850, 0.97, 0.83, 0.09, 8, 4.1, 3.9, 0.30, 0.90, 0.02, 0.6),
-    ("loyalty", "service reminder", "app", 3100, 0.48, 0.81, 0.06, 2, 3.5, 3.7, 0.00, 0.0, 0.00, 0.0),
-    ("loyalty", "loyalty programme", "app", 1700, 0.62, 0.77, 0.07, 3, 3.7, 3.5, 0.00, 0.0, 0.00, 0.0),
+    # stage, touchpoint, channel, reached, moved-on share, satisfied share, high-effort share,
+    # complaints per 1000, expectation, perception, promises made share, kept share, delays share, announced share,
+    # effort to fix (1 easy .. 5 hard). Each stage's customers come from the previous stage's moved-on total;
+    # the experience and loyalty touchpoints follow one another.
+    ("awareness", "search and ads", "website", 15000, 0.60, 0.82, 0.08, 1, 3.6, 3.7, 0.00, 0.0, 0.00, 0.0, 3),
+    ("awareness", "recommendation", "word_of_mouth", 3000, 0.70, 0.88, 0.05, 1, 4.0, 4.1, 0.00, 0.0, 0.00, 0.0, 4),
+    ("evaluation", "price check", "website", 8400, 0.66, 0.74, 0.14, 4, 3.8, 3.4, 0.00, 0.0, 0.00, 0.0, 2),
+    ("evaluation", "phone enquiry", "phone", 2700, 0.64, 0.71, 0.22, 9, 4.0, 3.5, 0.10, 0.8, 0.00, 0.0, 2),
+    ("purchase", "online booking", "website", 4200, 0.42, 0.58, 0.38, 18, 4.2, 3.1, 0.00, 0.0, 0.00, 0.0, 2),
+    ("purchase", "phone booking", "phone", 3072, 0.36, 0.52, 0.45, 27, 4.1, 2.8, 0.20, 0.7, 0.00, 0.0, 3),
+    ("experience", "vehicle reception", "walk_in", 2870, 0.98, 0.79, 0.16, 11, 4.0, 3.8, 0.90, 0.86, 0.05, 0.5, 3),
+    ("experience", "repair status updates", "phone", 2813, 0.97, 0.55, 0.31, 24, 4.3, 2.9, 0.60, 0.66, 0.18, 0.24, 1),
+    ("experience", "vehicle handover", "walk_in", 2729, 0.96, 0.83, 0.09, 8, 4.1, 3.9, 0.30, 0.90, 0.02, 0.6, 3),
+    ("loyalty", "service reminder", "app", 2620, 0.60, 0.81, 0.06, 2, 3.5, 3.7, 0.00, 0.0, 0.00, 0.0, 2),
+    ("loyalty", "loyalty programme", "app", 1572, 0.65, 0.77, 0.07, 3, 3.7, 3.5, 0.00, 0.0, 0.00, 0.0, 4),
 ]
 
 
 def _journey(rng: np.random.Generator) -> list[dict[str, str]]:
     rows = []
     for (stage, touchpoint, channel, reached, moved, satisfied, effort, complaints, expectation, perception,
-         promised, kept, delayed, announced) in JOURNEY:
+         promised, kept, delayed, announced, fix_effort) in JOURNEY:
         rated = int(reached * 0.12)
         promises = int(reached * promised)
         delays = int(reached * delayed)
@@ -280,6 +281,7 @@ def _journey(rng: np.random.Generator) -> list[dict[str, str]]:
             "expectation": f"{expectation:.1f}", "perception": f"{perception:.1f}",
             "promises_made": str(promises), "promises_kept": str(int(rng.binomial(promises, kept))),
             "delays": str(delays), "delays_announced": str(int(rng.binomial(delays, announced))),
+            "fix_effort": str(fix_effort),
         })
     return rows
 
@@ -330,14 +332,16 @@ min = 1
 max = 7
 higher_is = "easier"
 
-[targets]                  # for the metrics the kit derives from the survey
+[targets]                  # for the metrics the kit derives from the survey and the visits
 nps = 30
 csi = 4.0
 csat = 75
+mystery_shopping_score = 85
 
 [benchmarks]
 nps = 25
 csat = 70
+mystery_shopping_score = 80
 """
 
 

@@ -64,15 +64,30 @@ def levels(language: str = "en") -> pd.DataFrame:
 # --------------------------------------------------------------------------- derived metrics
 
 
-def derive(survey: pd.DataFrame, customers: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
-    """Metrics the kit computes from the survey and customer files instead of asking for them twice.
+def derive(survey: pd.DataFrame, customers: pd.DataFrame, mystery_shopping: pd.DataFrame | None = None, *,
+           level: float = 0.95) -> pd.DataFrame:
+    """Metrics the kit computes from the client's files instead of asking for them twice.
 
-    NPS, CSI and CSAT per survey period; churn rate, repeat-purchase rate and
-    revenue per customer from ``customers.csv`` (a 12-month snapshot, placed in
-    the last survey period). Each row says where it came from and carries its
-    interval.
+    NPS, CSI and CSAT per survey period; the mystery-shopping score per period
+    (mean visit score, t interval across visits); churn rate, repeat-purchase
+    rate and revenue per customer from ``customers.csv`` (a 12-month snapshot,
+    placed in the last survey period). Each row says where it came from and
+    carries its interval.
     """
+    from cxlib.journey import mystery_visits
+
     rows = []
+    if mystery_shopping is not None and len(mystery_shopping):
+        visits = mystery_visits(mystery_shopping)
+        visits = visits[visits["touchpoint"] == "(visit)"].merge(
+            mystery_shopping.drop_duplicates("visit_id")[["visit_id", "period"]], on="visit_id")
+        for period, part in visits.groupby("period", sort=True):
+            scores = part["score"].to_numpy(dtype=float)
+            n = len(scores)
+            half = stats.t.ppf(0.5 + level / 2, n - 1) * scores.std(ddof=1) / math.sqrt(n) if n > 1 else np.nan
+            rows.append({"level": "customer", "metric": "mystery_shopping_score", "period": period,
+                         "value": scores.mean(), "n": n, "low": max(scores.mean() - half, 0),
+                         "high": min(scores.mean() + half, 100), "source": "derived from mystery_shopping.csv"})
     for period, part in survey[survey["period"] != ""].groupby("period", sort=True):
         for key, estimate in (("nps", nps(part["nps"], level=level)), ("csi", csi(part["csi"], level=level)),
                               ("csat", csat(part["csi"], level=level))):
@@ -270,13 +285,16 @@ def _lists(latest: pd.DataFrame, known: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFrame,
-           config: dict[str, Any] | None = None, *, level: float = 0.95, language: str = "en") -> ScorecardResult:
+           config: dict[str, Any] | None = None, *, mystery_shopping: pd.DataFrame | None = None,
+           level: float = 0.95, language: str = "en") -> ScorecardResult:
     """Judge every scorecard metric and summarise the four levels.
 
     Parameters
     ----------
     scorecard, survey, customers : DataFrame
         The client's tables (``client.scorecard`` and so on).
+    mystery_shopping : DataFrame, optional
+        ``client.mystery_shopping``, to derive the mystery-shopping score.
     config : dict, optional
         ``client.config``: ``[targets]``, ``[benchmarks]`` and ``[overrides.scorecard]``.
 
@@ -285,7 +303,7 @@ def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFram
     ScorecardResult
     """
     config = config or {}
-    derived = derive(survey, customers, level=level)
+    derived = derive(survey, customers, mystery_shopping, level=level)
     table = combine(scorecard, derived, config, level=level, language=language)
     derived = derived.assign(used=~derived["metric"].isin(set(scorecard["metric"])))
     trend = trends(table)

@@ -234,9 +234,10 @@ def test_unknown_statement_and_answer_out_of_range(demo_copy):
 
 
 def test_unknown_scorecard_metric_needs_unit_and_direction(demo_copy):
+    first_new_row = len((demo_copy / "scorecard.csv").read_text().splitlines()) + 1
     with open(demo_copy / "scorecard.csv", "a") as handle:
         handle.write("customer,nps_b2b,2025-Q4,31,30,,,,\n")
         handle.write("customer,reviews_rating,2025-Q4,4.4,4.5,,,stars,higher\n")
     found = problems_of(demo_copy)
-    assert found == ["scorecard.csv row 62, metric: 'nps_b2b' is not in the kit's metric catalogue, so the row must "
+    assert found == [f"scorecard.csv row {first_new_row}, metric: 'nps_b2b' is not in the kit's metric catalogue, so the row must "
                      "give its unit and direction (higher, lower or band); missing: unit, direction"]

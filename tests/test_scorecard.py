@@ -73,7 +73,8 @@ def test_unknown_metric_judged_by_its_own_direction():
 @pytest.fixture(scope="module")
 def demo():
     client = cxlib.load_client(DEMO)
-    return client, scorecard.assess(client.scorecard, client.survey, client.customers, client.config)
+    return client, scorecard.assess(client.scorecard, client.survey, client.customers, client.config,
+                                    mystery_shopping=client.mystery_shopping)
 
 
 def test_demo_planted_lagging_indicators(demo):
@@ -97,7 +98,8 @@ def test_demo_levels_and_lists(demo):
     assert any(item.startswith("Average check") for item in financial["strengths"])
     assert any("worsening" in item for item in financial["risks"])
     assert any(item.startswith("Churn rate: Contact at-risk customers") for item in financial["improvements"])
-    assert result.levels["score"].idxmin() == "customer"
+    assert result.levels["score"].idxmin() == "learning_growth"
+    assert result.levels.loc["customer", "met"] == 0
 
 
 def test_derived_values_say_where_they_came_from(demo):
@@ -106,6 +108,8 @@ def test_derived_values_say_where_they_came_from(demo):
     assert not derived.loc["churn_rate", "used"]  # the client's own file gives it
     assert derived.loc["revenue_per_customer", "used"]
     assert derived.loc["churn_rate", "value"] == pytest.approx(23.4, abs=0.1)
+    mystery = result.derived[result.derived["metric"] == "mystery_shopping_score"]
+    assert len(mystery) == 4 and mystery["n"].tolist() == [6, 6, 6, 6]
 
 
 def test_demo_delivery_gap(demo):
