@@ -202,3 +202,97 @@ def scorecard_heatmap(table: pd.DataFrame, *, language: str = "en", ax: Axes | N
               loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, frameon=False, fontsize="small")
     ax.set_title(title or "Scorecard status by period", pad=22)
     return ax
+
+
+def funnel(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Share of customers moving on at each journey stage, with intervals; the biggest drop in vermillion.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`cxlib.journey.funnel`.
+    """
+    ax = _axes(ax, (7.0, 3.4))
+    colours = [OKABE_ITO[5] if flag else OKABE_ITO[0] for flag in table["biggest_drop"]]
+    y = np.arange(len(table))
+    ax.barh(y, table["conversion"], color=colours,
+            xerr=[table["conversion"] - table["low"], table["high"] - table["conversion"]], capsize=3)
+    for yi, (value, reached) in enumerate(zip(table["conversion"], table["reached"])):
+        ax.text(value + 2, yi, f"{value:.0f}% of {reached:,}", va="center", fontsize=8)
+    ax.set_yticks(y, table["name"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 120)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel("customers moving on to the next step, %")
+    ax.set_title(title or "Journey funnel: who moves on at each stage")
+    return ax
+
+
+def journey_map(measured: pd.DataFrame, ranked: pd.DataFrame | None = None, *, top: int = 3,
+                language: str = "en", ax: Axes | None = None, title: str | None = None) -> Axes:
+    """The journey left to right: an emotion curve of satisfaction per touchpoint with its interval band.
+
+    Parameters
+    ----------
+    measured : DataFrame
+        Output of :func:`cxlib.journey.touchpoints`.
+    ranked : DataFrame, optional
+        Output of :func:`cxlib.journey.priorities`; its ``top`` pain points are marked.
+    """
+    from cxlib.journey import stage_names
+
+    ax = _axes(ax, (9.0, 4.2))
+    x = np.arange(len(measured))
+    ax.fill_between(x, measured["satisfied_low"], measured["satisfied_high"], color=OKABE_ITO[0], alpha=0.2,
+                    label="95% interval")
+    ax.plot(x, measured["satisfied"], "-o", color=OKABE_ITO[0], label="satisfied, %")
+    pains = set(ranked.nsmallest(top, "rank")["touchpoint"]) if ranked is not None else set()
+    for xi, (_, row) in zip(x, measured.iterrows()):
+        if row["touchpoint"] in pains:
+            ax.scatter([xi], [row["satisfied"]], s=220, facecolors="none", edgecolors=OKABE_ITO[5], linewidths=2,
+                       zorder=3)
+            ax.annotate("pain point", (xi, row["satisfied"]), textcoords="offset points", xytext=(0, -24),
+                        ha="center", fontsize=8, color=OKABE_ITO[5])
+    names = stage_names(language)
+    stages = measured["stage"].tolist()
+    for stage in dict.fromkeys(stages):
+        positions = [i for i, s in enumerate(stages) if s == stage]
+        ax.axvspan(positions[0] - 0.5, positions[-1] + 0.5, color="#999999" if len(names) and
+                   list(names.index).index(stage) % 2 else "white", alpha=0.12)
+        ax.text((positions[0] + positions[-1]) / 2, 101, names[stage], ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x, measured["name"], rotation=35, ha="right", fontsize=8)
+    ax.set_xlim(-0.5, len(measured) - 0.5)
+    ax.set_ylim(min(30, float(measured["satisfied_low"].min()) - 5), 108)
+    ax.set_ylabel("satisfied customers, %")
+    ax.legend(loc="lower left", fontsize="small")
+    ax.set_title(title or "Journey map: satisfaction at each touchpoint", pad=18)
+    return ax
+
+
+def priority_matrix(ranked: pd.DataFrame, *, top: int = 3, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Pain-point priority against the effort to fix: quick wins sit top left.
+
+    Parameters
+    ----------
+    ranked : DataFrame
+        Output of :func:`cxlib.journey.priorities` (needs ``fix_effort``).
+    """
+    ax = _axes(ax, (7.0, 4.5))
+    effort = ranked["fix_effort"].astype(float)
+    jitter = (ranked.groupby("fix_effort").cumcount() - ranked.groupby("fix_effort")["fix_effort"].transform("count")
+              .sub(1).div(2)) * 0.12
+    colours = [OKABE_ITO[5] if rank <= top else OKABE_ITO[0] for rank in ranked["rank"]]
+    ax.scatter(effort + jitter, ranked["priority"], s=60, c=colours)
+    for xi, yi, label in zip(effort + jitter, ranked["priority"], ranked["name"]):
+        ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(6, 3), fontsize=8)
+    middle = ranked["priority"].median()
+    ax.axhline(middle, color="#999999", linewidth=0.8)
+    ax.axvline(3, color="#999999", linewidth=0.8)
+    ax.text(1.0, ax.get_ylim()[1] * 0.97, "quick wins", fontsize=8, color="#555555", va="top")
+    ax.text(5.0, ax.get_ylim()[1] * 0.97, "major projects", fontsize=8, color="#555555", va="top", ha="right")
+    ax.set_xlim(0.5, 5.5)
+    ax.set_xticks([1, 2, 3, 4, 5], ["1\neasy", "2", "3", "4", "5\nhard"])
+    ax.set_xlabel("effort to fix")
+    ax.set_ylabel("priority (0–100)")
+    ax.set_title(title or "Pain points: priority against effort to fix")
+    return ax
