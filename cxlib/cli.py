@@ -118,10 +118,13 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
                 raise
             echo(f"  [{done}/{len(notebooks)}] {futures[future].name} ({seconds:.1f} s)")
 
+    from cxlib.diagnosis import text
+
     periods = sorted(p for p in client.survey["period"].unique() if p)
-    subtitle = f"Customer-service diagnosis, {periods[0]} to {periods[-1]}" if periods else "Customer-service diagnosis"
+    subtitle = text("cover", client.language, first=periods[0], last=periods[-1]) if periods else ""
     executed = [out / f"{stem}.ipynb" for stem in REPORT_ORDER if (out / f"{stem}.ipynb").exists()]
-    report = write_report(executed, out / "report.html", title=client.name, subtitle=subtitle)
+    report = write_report(executed, out / "report.html", title=client.name, subtitle=subtitle,
+                          contents_label=text("contents", client.language))
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
     echo(f"  report:             {report}")
     echo(f"  executed notebooks: {out}")

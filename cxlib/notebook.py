@@ -36,3 +36,19 @@ def setup_notebook() -> None:
     # matplotlib deprecate; the warnings tell a reader nothing about the client.
     warnings.filterwarnings("ignore", category=FutureWarning, module="seaborn")
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="seaborn")
+
+
+def show(frame: pd.DataFrame, digits: int = 1, index: bool = False):
+    """A table for the reader (and the client's report): rounded, every cell HTML-escaped, long text wrapped.
+
+    pandas' ``to_html`` escapes cells and labels; ``Styler`` does not, so the
+    kit never styles a table holding client text.
+
+    Examples
+    --------
+    >>> show(pd.DataFrame({"a": [1.234]}))                     # doctest: +SKIP
+    """
+    from IPython.display import HTML
+
+    with pd.option_context("display.max_colwidth", None):
+        return HTML(frame.round(digits).to_html(index=index, escape=True, border=0, na_rep="–"))

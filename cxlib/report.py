@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from urllib.parse import quote
 from typing import Iterable
 
 import nbformat
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html.j2"
 # Cells with these tags never reach the client.
-LEFT_OUT_TAGS = frozenset({"student", "parameters", "injected-parameters", "papermill-error-cell-tag"})
+LEFT_OUT_TAGS = frozenset({"student", "check", "parameters", "injected-parameters", "papermill-error-cell-tag"})
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
 
@@ -61,7 +62,24 @@ def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
     return body
 
 
-def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subtitle: str = "") -> Path:
+def chapter_title(path: str | Path) -> str:
+    """The first level-1 heading of a notebook, e.g. "05 · The diagnosis"."""
+    notebook = nbformat.read(str(path), as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return Path(path).stem
+
+
+def anchor(heading: str) -> str:
+    """The id nbconvert gives a heading: spaces to dashes, then percent-encoded."""
+    return quote(heading.strip().replace(" ", "-"), safe="?/:@!$&'()*+,;=")  # as nbconvert's header ids
+
+
+def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subtitle: str = "",
+                 contents_label: str = "Contents") -> Path:
     """Write the client report from executed notebooks.
 
     Parameters
@@ -72,13 +90,18 @@ def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subti
         The HTML file to write.
     title, subtitle : str
         The client's name and the period covered; escaped here.
+    contents_label : str
+        The heading of the table of contents, in the client's language.
 
     Returns
     -------
     Path
         The file written.
     """
-    cover = f"# {html.escape(title)}\n\n{html.escape(subtitle)}" if subtitle else f"# {html.escape(title)}"
+    paths = list(paths)
+    contents = "\n".join(f"{i}. [{html.escape(chapter_title(p))}](#{anchor(chapter_title(p))})"
+                          for i, p in enumerate(paths, start=1))
+    cover = f"# {html.escape(title)}\n\n{html.escape(subtitle)}\n\n**{html.escape(contents_label)}**\n\n{contents}"
     page = render_html(combine_notebooks(paths, cover), title)
     out = Path(out)
     out.write_text(page, encoding="utf-8")
