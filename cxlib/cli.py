@@ -3,6 +3,10 @@
 ``cxkit run CLIENT_DIR [--out DIR]``
     Validate the client folder, execute every chapter notebook on it with
     papermill, and write the executed notebooks and ``report.html``.
+``cxkit check CLIENT_DIR``
+    Validate a client folder and list every problem, without running notebooks.
+``cxkit export-comments CLIENT_DIR --out FILE [--pseudonymise]``
+    Write the survey comments to a CSV that is safe to share and to open in Excel.
 ``cxkit new-client DIR``
     Start a client folder from ``data/template``.
 ``cxkit refresh [NOTEBOOK ...]``
@@ -131,6 +135,21 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
     return report
 
 
+def check(client_dir: str | Path, echo=print) -> None:
+    """Validate a client folder and say how each file was read; raise :class:`cxlib.DataError` listing every problem."""
+    from cxlib.client import load_client
+
+    client = load_client(client_dir)
+    echo(f"cxkit: {client.name}: every file is valid")
+    for source in client.sources:
+        echo(f"  {source}")
+    for note in client.notes:
+        echo(f"  note: {note}")
+    summary = client.summary()
+    for table, row in summary.iterrows():
+        echo(f"  {row['file']:<22} {row['rows']:>7} rows" + ("" if row["supplied"] else "  (not supplied)"))
+
+
 def refresh_notebooks(paths: list[Path] | None = None, echo=print) -> None:
     """Re-execute notebooks in place on their default parameters (the demo).
 
@@ -171,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--workers", type=int, help="notebooks run at once (default: CPU cores, at most 4)")
     new_parser = commands.add_parser("new-client", help="start a client folder from the template")
     new_parser.add_argument("folder")
+    check_parser = commands.add_parser("check", help="validate a client folder and list every problem")
+    check_parser.add_argument("client_dir")
+    export_parser = commands.add_parser("export-comments", help="write the comments to a CSV safe to share")
+    export_parser.add_argument("client_dir")
+    export_parser.add_argument("--out", required=True, help="the CSV file to write")
+    export_parser.add_argument("--pseudonymise", action="store_true",
+                               help="replace customer ids with keyed hashes (key in $CXKIT_PSEUDONYM_KEY)")
     refresh_parser = commands.add_parser("refresh", help="re-execute notebooks in place on the demo (authors)")
     refresh_parser.add_argument("notebooks", nargs="*", type=Path)
     demo_parser = commands.add_parser("demo", help="rewrite the demo company's files")
@@ -183,6 +209,14 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "new-client":
             folder = new_client(args.folder)
             print(f"cxkit: new client folder {folder}; fill in client.toml and the CSV files, then: cxkit run {folder}")
+        elif args.command == "check":
+            check(args.client_dir)
+        elif args.command == "export-comments":
+            from cxlib.client import load_client
+            from cxlib.privacy import export_comments
+
+            path = export_comments(load_client(args.client_dir).survey, args.out, pseudonymise_ids=args.pseudonymise)
+            print(f"cxkit: comments written to {path} (contact details masked, safe to open in a spreadsheet)")
         elif args.command == "refresh":
             refresh_notebooks(args.notebooks)
         elif args.command == "demo":
@@ -192,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as error:
         print(f"cxkit: the client's files need fixing first.\n{error}", file=sys.stderr)
         return 1
-    except (RunFailed, FileExistsError) as error:
+    except (RunFailed, FileExistsError, ValueError) as error:
         print(f"cxkit: {error}", file=sys.stderr)
         return 1
     return 0

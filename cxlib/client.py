@@ -34,6 +34,12 @@ FIRST_DATA_ROW = 2  # a spreadsheet shows the header on row 1
 TRUE_WORDS = {"true", "yes", "y", "t", "1", "да", "д"}
 FALSE_WORDS = {"false", "no", "n", "f", "0", "нет", "н"}
 SHOWN_PROBLEMS = 200
+# Answers that mean "no answer" in a numeric column: read as blank and counted, never silently.
+DONT_KNOW = {"n/a", "na", "n.a.", "-", "—", "?", "dk", "don't know", "dont know", "do not know", "no answer",
+             "не знаю", "затрудняюсь ответить", "затрудняюсь", "нет ответа", "н/д", "не знаю/затрудняюсь"}
+LABELLED_NUMBER = r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:=.)]|\s)\s*\D.*$"  # "9 - very likely", "5: очень доволен"
+HEADER_SEARCH_ROWS = 5
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's serial dates (1900 system)
 
 
 @dataclass(frozen=True)
@@ -100,10 +106,16 @@ class SourceInfo:
     encoding: str
     separator: str
     rows: int
+    header_row: int = 1
 
     def __str__(self) -> str:
-        name = {",": "','", ";": "';'", "\t": "tab"}[self.separator]
-        return f"read {self.file} as {self.encoding}, {name}-separated, {self.rows} rows"
+        if self.encoding == "xlsx":
+            how = f"read {self.file} as an Excel workbook (first sheet)"
+        else:
+            name = {",": "','", ";": "';'", "\t": "tab"}[self.separator]
+            how = f"read {self.file} as {self.encoding}, {name}-separated"
+        header = f", header on row {self.header_row}" if self.header_row != 1 else ""
+        return f"{how}{header}, {self.rows} rows"
 
 
 @dataclass(frozen=True)
@@ -216,8 +228,24 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
         bad("scales.ces.higher_is", ces["higher_is"], "is not 'easier' or 'harder'")
     if not (isinstance(ces["min"], int) and isinstance(ces["max"], int) and ces["min"] < ces["max"]):
         bad("scales.ces", f"{ces['min']}..{ces['max']}", "is not a pair of whole numbers with min < max")
+        ces["min"], ces["max"] = 1, 7  # check the answers against the usual scale meanwhile
     config.setdefault("reason_codes", {})
     config.setdefault("overrides", {})
+    return config
+
+
+def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
+    config.setdefault("name", "")
+    config.setdefault("language", "en")
+    config.setdefault("periods", {}).setdefault("frequency", "quarter")
+    config["periods"].setdefault("labels", {})
+    if config["periods"]["frequency"] not in PERIOD_FREQUENCIES:
+        config["periods"]["frequency"] = "quarter"
+    ces = config.setdefault("scales", {}).setdefault("ces", {})
+    for key, default in (("min", 1), ("max", 7), ("higher_is", "easier")):
+        ces.setdefault(key, default)
+    for key in ("reason_codes", "overrides", "targets", "benchmarks"):
+        config.setdefault(key, {})
     return config
 
 
@@ -252,25 +280,75 @@ def _separator(header_line: str) -> str:
     return max(counts, key=counts.get)
 
 
-def _read_text_table(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
+def _header_row(rows: list[list[str]], expected: set[str]) -> int:
+    """0-based index of the header among the first rows: the first that names most of the expected columns.
+
+    Excel exports often put a title or a row of merged group labels above the
+    real header.
+    """
+    best, best_hits = 0, -1
+    for index, fields in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = len({str(f).strip().lower() for f in fields} & expected)
+        if hits > best_hits:
+            best, best_hits = index, hits
+    return best
+
+
+def _framed(rows: list[list[str]], header: int, width: int) -> pd.DataFrame:
+    names = [str(name).strip().lower() for name in rows[header]][:width]
+    body = [list(r[:width]) + [""] * (width - len(r)) for r in rows[header + 1:]]
+    frame = pd.DataFrame(body, columns=names, dtype=str) if body else pd.DataFrame(columns=names, dtype=str)
+    frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))  # spreadsheet rows: 1-based, after the header
+    return frame
+
+
+def _read_text_table(path: Path, expected: set[str],
+                     problems: list[Problem]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
     text, encoding = _decode(path.read_bytes())
-    header_line = text.split("\n", 1)[0]
-    separator = _separator(header_line)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_filter=False
-        )
-    except pd.errors.ParserError:
-        width = len(next(csv.reader([header_line], delimiter=separator)))
-        for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
-            if fields and len(fields) != width:
-                problems.append(
-                    Problem(path.name, number, None, None, f"has {len(fields)} fields; the header has {width}")
-                )
+    lines = text.splitlines()
+    separator = _separator("\n".join(lines[:HEADER_SEARCH_ROWS]))
+    rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+    header = _header_row(rows, expected)
+    width = len(rows[header]) if rows else 0
+    ragged = [(number, len(fields)) for number, fields in enumerate(rows, start=1)
+              if number > header + 1 and fields and len(fields) != width]
+    for number, count in ragged:
+        problems.append(Problem(path.name, number, None, None, f"has {count} fields; the header has {width}"))
+    if not rows:
         return None, None
-    frame.columns = [str(column).strip().lower() for column in frame.columns]
-    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
-    return frame, SourceInfo(path.name, encoding, separator, len(frame))
+    frame = _framed(rows, header, width)
+    skipped = {n for n, _ in ragged}  # reported above
+    frame = frame.loc[np.array([number not in skipped for number in frame.index], dtype=bool)]
+    frame = frame.loc[(frame != "").any(axis=1).to_numpy(dtype=bool)]  # blank lines carry nothing
+    return frame, SourceInfo(path.name, encoding, separator, len(frame), header + 1)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+        return text[:-9] if text.endswith(" 00:00:00") else text
+    return str(value)
+
+
+def _read_workbook(path: Path, expected: set[str]) -> tuple[pd.DataFrame, SourceInfo]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    rows = [r for r in rows]
+    header = _header_row(rows, expected)
+    width = max((i + 1 for i, v in enumerate(rows[header]) if v != ""), default=0) if rows else 0
+    while rows and not any(rows[-1]):
+        rows.pop()
+    frame = _framed(rows, header, width)
+    return frame, SourceInfo(path.name, "xlsx", ",", len(frame), header + 1)
 
 
 # --------------------------------------------------------------------------- converting
@@ -304,7 +382,7 @@ DATETIME_FORMATS = ["ISO8601", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
 
 
 def _convert(
-    raw: pd.Series, spec: dict[str, Any], config: dict[str, Any], decimal_comma: bool
+    raw: pd.Series, spec: dict[str, Any], config: dict[str, Any], decimal_comma: bool, notes: list[str]
 ) -> tuple[pd.Series, list[tuple[int, str]]]:
     """Convert one text column by its contract entry; return the column and its bad cells."""
     text = raw.str.strip()
@@ -315,7 +393,22 @@ def _convert(
         bad.extend((row, message) for row in mask[mask].index)
 
     kind = spec["type"]
+    dont_know = pd.Series(False, index=text.index)
     if kind in ("int", "float"):
+        dont_know = text.str.lower().isin(DONT_KNOW)
+        if dont_know.any():
+            notes.append(f"{spec['name']}: {int(dont_know.sum())} don't-know answers "
+                         f"({', '.join(repr(v) for v in text[dont_know].unique()[:3])}) read as blank")
+            if not spec.get("empty", False):
+                flag(dont_know, "is a don't-know answer; this column needs a value")
+            text = text.where(~dont_know, "")
+            empty = text == ""
+        labelled = text.str.extract(LABELLED_NUMBER, expand=False)
+        if labelled.notna().any():
+            example = text[labelled.notna()].iloc[0]
+            notes.append(f"{spec['name']}: {int(labelled.notna().sum())} answers written with their label "
+                         f"(e.g. {example!r}); the leading number was used")
+            text = labelled.where(labelled.notna(), text)
         number = _to_number(text, decimal_comma)
         unreadable = ~empty & number.isna()
         flag(unreadable, "is not a number")
@@ -339,6 +432,13 @@ def _convert(
     elif kind in ("date", "datetime"):
         formats = DATE_FORMATS if kind == "date" else DATETIME_FORMATS
         value = _to_datetime(text, formats)
+        serial = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        is_serial = value.isna() & serial.between(20000, 80000)  # 1954..2119 as Excel day numbers
+        if is_serial.any():
+            value[is_serial] = EXCEL_EPOCH + pd.to_timedelta(serial[is_serial], unit="D")
+            if kind == "date":
+                value[is_serial] = value[is_serial].dt.floor("D")
+            notes.append(f"{spec['name']}: {int(is_serial.sum())} dates written as Excel day numbers were converted")
         expected = "YYYY-MM-DD or DD.MM.YYYY" if kind == "date" else "YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM"
         flag(~empty & value.isna(), f"is not a {'date' if kind == 'date' else 'date and time'} (expected {expected})")
     elif kind == "bool":
@@ -360,7 +460,7 @@ def _convert(
             value = lowered.map(canonical).where(known, text).astype("str")
 
     if not spec.get("empty", False):
-        flag(empty, "is empty; a value is required")
+        flag(empty & ~dont_know, "is empty; a value is required")
     if spec.get("unique"):
         repeated = ~empty & text.duplicated(keep="first")
         firsts = text[~empty].drop_duplicates()
@@ -379,7 +479,8 @@ def _validate_table(
     names = [column["name"] for column in columns]
     duplicated = frame.columns[frame.columns.duplicated()].unique()
     for name in duplicated:
-        problems.append(Problem(file, 1, name, None, "appears twice in the header"))
+        header_row = frame.index.start - 1 if isinstance(frame.index, pd.RangeIndex) else 1
+        problems.append(Problem(file, header_row, name, None, "appears twice in the header"))
     frame = frame.loc[:, ~frame.columns.duplicated()]
     missing = [c["name"] for c in columns if c["name"] not in frame.columns and not c.get("optional")]
     for name in missing:
@@ -398,7 +499,9 @@ def _validate_table(
             if column.get("optional"):
                 converted[name] = _empty_column(column, len(frame), frame.index)
             continue
-        value, bad = _convert(frame[name], column, config, decimal_comma=separator == ";")
+        column_notes: list[str] = []
+        value, bad = _convert(frame[name], column, config, separator == ";", column_notes)
+        notes.extend(f"{file} {note}" for note in column_notes)
         converted[name] = value
         cell_problems += [Problem(file, row, name, frame.at[row, name], message) for row, message in bad]
 
@@ -508,25 +611,35 @@ def load_client(path: str | Path) -> Client:
     notes: list[str] = []
     sources: list[SourceInfo] = []
     config = _read_config(folder, problems)
-    if problems:
-        raise DataError(folder, problems)
+    # Carry on after a problem in client.toml: the files are checked with the defaults, so one pass lists all.
+    config = _with_defaults(config)
 
     tables: dict[str, pd.DataFrame] = {}
     for key, spec in catalog.contract().items():
-        file_path = folder / spec["file"]
-        if not file_path.is_file():
-            if spec.get("required"):
-                problems.append(Problem(spec["file"], None, None, None, "is missing; the kit cannot run without it"))
-            else:
+        stem = Path(spec["file"]).stem
+        candidates = [folder / f"{stem}{suffix}" for suffix in (".csv", ".xlsx") if (folder / f"{stem}{suffix}").is_file()]
+        if len(candidates) > 1:
+            problems.append(Problem(spec["file"], None, None, None,
+                                    f"is there twice ({' and '.join(c.name for c in candidates)}); keep one"))
+        if len(candidates) != 1:
+            if not candidates and spec.get("required"):
+                problems.append(Problem(spec["file"], None, None, None,
+                                        f"is missing (or {stem}.xlsx); the kit cannot run without it"))
+            elif not candidates:
                 notes.append(f"{spec['file']} not supplied: the analyses that need it are skipped")
             tables[key] = _empty_table(spec)
             continue
-        frame, source = _read_text_table(file_path, problems)
+        expected = {c["name"] for c in spec["columns"]}
+        if candidates[0].suffix == ".xlsx":
+            frame, source = _read_workbook(candidates[0], expected)
+        else:
+            frame, source = _read_text_table(candidates[0], expected, problems)
         if frame is None:
             tables[key] = _empty_table(spec)
             continue
         sources.append(source)
-        tables[key] = _validate_table(key, frame, spec, config, source.separator, problems, notes)
+        tables[key] = _validate_table(key, frame, {**spec, "file": source.file}, config, source.separator,
+                                      problems, notes)
 
     if problems:
         raise DataError(folder, problems)

@@ -23,7 +23,8 @@ import pandas as pd
 from scipy import stats
 
 from cxlib import catalog
-from cxlib.metrics import mean_from_counts, nps, share, wilson_interval
+from cxlib.metrics import nps, wilson_interval
+from cxlib.privacy import mask_pii
 
 
 def stage_names(language: str = "en") -> pd.Series:
@@ -131,7 +132,7 @@ def survey_links(survey: pd.DataFrame, *, level: float = 0.95, language: str = "
     DataFrame
         One row per (stage, touchpoint) named in the survey: ``answers``,
         ``detractors`` with ``detractor_share`` and its interval (%), ``nps``,
-        the most frequent ``reason`` and one example ``comment``.
+        the most frequent ``reason`` and one example ``comment`` (contact details masked).
     """
     named = survey[(survey.get("touchpoint", pd.Series("", index=survey.index)).fillna("") != "")
                    & survey["nps"].notna()]
@@ -145,7 +146,7 @@ def survey_links(survey: pd.DataFrame, *, level: float = 0.95, language: str = "
         rows.append({"stage": stage, "touchpoint": touchpoint, "answers": len(part), "detractors": detractors,
                      "detractor_share": value, "detractor_low": low, "detractor_high": high,
                      "nps": nps(part["nps"]).value, "reason": labels.get(top_reason, top_reason),
-                     "comment": comments.iloc[0] if len(comments) else ""})
+                     "comment": mask_pii(comments.iloc[0]) if len(comments) else ""})
     columns = ["stage", "touchpoint", "answers", "detractors", "detractor_share", "detractor_low", "detractor_high",
                "nps", "reason", "comment"]
     return _ordered(pd.DataFrame(rows, columns=columns)).reset_index(drop=True)

@@ -177,7 +177,7 @@ def test_config_problems(tmp_path):
 def test_missing_survey_and_folder(tmp_path):
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "client.toml").write_text('name = "X"\n')
-    assert problems_of(tmp_path / "c") == ["survey.csv: is missing; the kit cannot run without it"]
+    assert problems_of(tmp_path / "c") == ["survey.csv: is missing (or survey.xlsx); the kit cannot run without it"]
     assert problems_of(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: is not a folder"]
 
 
