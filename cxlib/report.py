@@ -23,7 +23,8 @@ import nbformat
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html.j2"
 # Cells with these tags never reach the client.
-LEFT_OUT_TAGS = frozenset({"student", "check", "parameters", "injected-parameters", "papermill-error-cell-tag"})
+LEFT_OUT_TAGS = frozenset({"student", "check", "teaching", "parameters", "injected-parameters",
+                           "papermill-error-cell-tag"})
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
 
@@ -51,12 +52,29 @@ def combine_notebooks(paths: Iterable[str | Path], cover: str | None = None) -> 
     return combined
 
 
-def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """Render a notebook as a code-free, offline, script-free HTML page."""
-    from nbconvert import HTMLExporter
+# What an output may contain once sanitised: tables, text formatting, headings; no scripts, styles or forms.
+SAFE_TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+             "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+             "thead", "tr", "ul"]
+SAFE_ATTRIBUTES = {"*": ["class", "title"], "a": ["href"], "th": ["colspan", "rowspan"], "td": ["colspan", "rowspan"]}
 
+
+def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """Render a notebook as a code-free, offline, script-free HTML page.
+
+    Outputs are sanitised with an allow-list (tables and text formatting
+    survive, anything active is removed); markdown cells are the kit's own
+    text. The page's Content-Security-Policy is the second line of defence.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    sanitizer = SanitizeHTML(tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, strip=True)
+    for cell in notebook.cells:  # outputs only: the exporter's own sanitiser would also escape rendered markdown
+        if cell.cell_type == "code":
+            cell.outputs = sanitizer.sanitize_code_outputs(cell.outputs)
     exporter = HTMLExporter(template_file=str(TEMPLATE), exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, sanitize_html=True)
+                            exclude_output_prompt=True)
     exporter.environment.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return body

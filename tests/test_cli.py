@@ -62,6 +62,7 @@ def test_report_is_code_free_offline_and_escaped(demo_run):
     assert "&lt;script&gt;alert" in page
     assert "cxlib.load_client" not in page  # no code reaches the client
     assert "client_dir =" not in page       # nor the parameters
+    assert "Motorline" not in page          # nor the demo company's story: the prose a client reads is generic
 
 
 def test_report_reads_diagnosis_first_and_leaves_out_start_here(demo_run):
