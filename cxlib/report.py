@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from urllib.parse import quote
 from typing import Iterable
@@ -56,6 +57,7 @@ def combine_notebooks(paths: Iterable[str | Path], cover: str | None = None) -> 
 SAFE_TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6",
              "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
              "thead", "tr", "ul"]
+STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
 SAFE_ATTRIBUTES = {"*": ["class", "title"], "a": ["href"], "th": ["colspan", "rowspan"], "td": ["colspan", "rowspan"]}
 
 
@@ -72,6 +74,10 @@ def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
     sanitizer = SanitizeHTML(tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, strip=True)
     for cell in notebook.cells:  # outputs only: the exporter's own sanitiser would also escape rendered markdown
         if cell.cell_type == "code":
+            for output in cell.outputs:
+                if "text/html" in output.get("data", {}):
+                    # pandas puts a <style> block before each table; stripping the tag alone would show the CSS as text
+                    output["data"]["text/html"] = STYLE_BLOCK.sub("", output["data"]["text/html"])
             cell.outputs = sanitizer.sanitize_code_outputs(cell.outputs)
     exporter = HTMLExporter(template_file=str(TEMPLATE), exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
