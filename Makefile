@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: report test lab notebooks demo bench clean
+.PHONY: report test lab notebooks demo bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ test: $(STAMP)
 ## bench: benchmarks, each with its ratio to a baseline measured in the same run
 bench: $(STAMP)
 	$(BIN)/python bench/bench_metrics.py
+
+## browser-deps: Debian's Chromium and chromedriver for the report's browser test (root or sudo; idempotent)
+BROWSER_DEBS := chromium chromium-driver fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+browser-deps:
+	dpkg -s $(BROWSER_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_DEBS); }
 
 ## lab: open JupyterLab on the notebooks
 lab: $(STAMP)
