@@ -305,20 +305,29 @@ def _framed(rows: list[list[str]], header: int, width: int) -> pd.DataFrame:
 def _read_text_table(path: Path, expected: set[str],
                      problems: list[Problem]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
     text, encoding = _decode(path.read_bytes())
-    lines = text.splitlines()
-    separator = _separator("\n".join(lines[:HEADER_SEARCH_ROWS]))
-    rows = list(csv.reader(io.StringIO(text), delimiter=separator))
-    header = _header_row(rows, expected)
-    width = len(rows[header]) if rows else 0
-    ragged = [(number, len(fields)) for number, fields in enumerate(rows, start=1)
-              if number > header + 1 and fields and len(fields) != width]
-    for number, count in ragged:
-        problems.append(Problem(path.name, number, None, None, f"has {count} fields; the header has {width}"))
-    if not rows:
+    head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    separator = _separator("\n".join(head))
+    head_rows = list(csv.reader(head, delimiter=separator))
+    if not head_rows:
         return None, None
-    frame = _framed(rows, header, width)
-    skipped = {n for n, _ in ragged}  # reported above
-    frame = frame.loc[np.array([number not in skipped for number in frame.index], dtype=bool)]
+    header = _header_row(head_rows, expected)
+    width = len(head_rows[header])
+    # the fast parser pads short rows silently, so count every record's fields first
+    lengths = np.fromiter((len(fields) for fields in csv.reader(io.StringIO(text), delimiter=separator)), dtype=np.int64)
+    ragged = np.flatnonzero((lengths != width) & (lengths > 0))
+    ragged = ragged[ragged > header]
+    for index in ragged:
+        problems.append(Problem(path.name, int(index) + 1, None, None,
+                                f"has {lengths[index]} fields; the header has {width}"))
+    if len(ragged):
+        rows = [fields[:width] for fields in csv.reader(io.StringIO(text), delimiter=separator)]
+        frame = _framed(rows, header, width)
+        frame = frame.loc[~np.isin(frame.index - 1, ragged)]  # reported above
+    else:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_filter=False,
+                            skiprows=header, skip_blank_lines=False, index_col=False)
+        frame.columns = [str(name).strip().lower() for name in frame.columns]
+        frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
     frame = frame.loc[(frame != "").any(axis=1).to_numpy(dtype=bool)]  # blank lines carry nothing
     return frame, SourceInfo(path.name, encoding, separator, len(frame), header + 1)
 
@@ -381,13 +390,56 @@ DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 DATETIME_FORMATS = ["ISO8601", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
 
 
-def _convert(
+def _convert_column(
     raw: pd.Series, spec: dict[str, Any], config: dict[str, Any], decimal_comma: bool, notes: list[str]
 ) -> tuple[pd.Series, list[tuple[int, str]]]:
-    """Convert one text column by its contract entry; return the column and its bad cells."""
+    """Convert one text column by its contract entry; return the column and its bad cells (row, message).
+
+    Survey columns repeat a few values a million times, so each distinct value
+    is converted once and the results are spread back over the rows.
+    """
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    distinct = pd.Series(uniques, dtype="str")
+    weights = np.bincount(codes, minlength=len(distinct))
+    value_u, bad_u = _convert(distinct, spec, config, decimal_comma, notes, weights)
+    value = value_u.iloc[codes]
+    value.index = raw.index
+    bad: list[tuple[int, str]] = []
+    if bad_u:
+        messages: dict[int, list[str]] = {}
+        for u, message in bad_u:
+            messages.setdefault(u, []).append(message)
+        flagged = np.zeros(len(distinct), dtype=bool)
+        flagged[list(messages)] = True
+        for position in np.flatnonzero(flagged[codes]):
+            bad.extend((raw.index[position], message) for message in messages[codes[position]])
+    if spec.get("unique"):
+        stripped = distinct.str.strip()
+        keys = pd.factorize(stripped.to_numpy(dtype=object))[0][codes]
+        present = (stripped != "").to_numpy()[codes]
+        rows = pd.Series(raw.index, index=keys)
+        repeated = pd.Series(keys).duplicated(keep="first").to_numpy() & present
+        first_row = rows[~rows.index.duplicated(keep="first")]
+        bad.extend((raw.index[i], f"repeats the value of row {first_row[keys[i]]}; each must be unique")
+                   for i in np.flatnonzero(repeated))
+    return value, bad
+
+
+def _convert(
+    raw: pd.Series, spec: dict[str, Any], config: dict[str, Any], decimal_comma: bool, notes: list[str],
+    weights: np.ndarray | None = None,
+) -> tuple[pd.Series, list[tuple[int, str]]]:
+    """Convert distinct text values by a contract entry; bad values come back as (position, message).
+
+    ``weights`` is how many rows hold each value, so notes count rows.
+    """
     text = raw.str.strip()
     empty = text == ""
     bad: list[tuple[int, str]] = []
+    weights = np.ones(len(text), dtype=int) if weights is None else weights
+
+    def rows(mask: pd.Series) -> int:
+        return int(weights[mask.to_numpy(dtype=bool)].sum())
 
     def flag(mask: pd.Series, message: str) -> None:
         bad.extend((row, message) for row in mask[mask].index)
@@ -397,7 +449,7 @@ def _convert(
     if kind in ("int", "float"):
         dont_know = text.str.lower().isin(DONT_KNOW)
         if dont_know.any():
-            notes.append(f"{spec['name']}: {int(dont_know.sum())} don't-know answers "
+            notes.append(f"{spec['name']}: {rows(dont_know)} don't-know answers "
                          f"({', '.join(repr(v) for v in text[dont_know].unique()[:3])}) read as blank")
             if not spec.get("empty", False):
                 flag(dont_know, "is a don't-know answer; this column needs a value")
@@ -406,7 +458,7 @@ def _convert(
         labelled = text.str.extract(LABELLED_NUMBER, expand=False)
         if labelled.notna().any():
             example = text[labelled.notna()].iloc[0]
-            notes.append(f"{spec['name']}: {int(labelled.notna().sum())} answers written with their label "
+            notes.append(f"{spec['name']}: {rows(labelled.notna())} answers written with their label "
                          f"(e.g. {example!r}); the leading number was used")
             text = labelled.where(labelled.notna(), text)
         number = _to_number(text, decimal_comma)
@@ -438,7 +490,7 @@ def _convert(
             value[is_serial] = EXCEL_EPOCH + pd.to_timedelta(serial[is_serial], unit="D")
             if kind == "date":
                 value[is_serial] = value[is_serial].dt.floor("D")
-            notes.append(f"{spec['name']}: {int(is_serial.sum())} dates written as Excel day numbers were converted")
+            notes.append(f"{spec['name']}: {rows(is_serial)} dates written as Excel day numbers were converted")
         expected = "YYYY-MM-DD or DD.MM.YYYY" if kind == "date" else "YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM"
         flag(~empty & value.isna(), f"is not a {'date' if kind == 'date' else 'date and time'} (expected {expected})")
     elif kind == "bool":
@@ -461,12 +513,6 @@ def _convert(
 
     if not spec.get("empty", False):
         flag(empty & ~dont_know, "is empty; a value is required")
-    if spec.get("unique"):
-        repeated = ~empty & text.duplicated(keep="first")
-        firsts = text[~empty].drop_duplicates()
-        first_row = dict(zip(firsts.to_numpy(), firsts.index))
-        for row in repeated[repeated].index:
-            bad.append((row, f"repeats the value of row {first_row[text[row]]}; each must be unique"))
     return value, bad
 
 
@@ -500,7 +546,7 @@ def _validate_table(
                 converted[name] = _empty_column(column, len(frame), frame.index)
             continue
         column_notes: list[str] = []
-        value, bad = _convert(frame[name], column, config, separator == ";", column_notes)
+        value, bad = _convert_column(frame[name], column, config, separator == ";", column_notes)
         notes.extend(f"{file} {note}" for note in column_notes)
         converted[name] = value
         cell_problems += [Problem(file, row, name, frame.at[row, name], message) for row, message in bad]
@@ -568,10 +614,10 @@ def period_labels(dates: pd.Series, frequency: str = "quarter", labels: dict[str
     >>> period_labels(pd.Series(pd.to_datetime(["2025-02-01", "2025-08-15"]))).tolist()
     ['2025-Q1', '2025-Q3']
     """
-    periods = dates.dt.to_period(PERIOD_FREQUENCIES[frequency])
-    text = periods.astype(str).str.replace(r"(\d{4})Q(\d)", r"\1-Q\2", regex=True)
-    text = text.where(dates.notna(), "")
-    return text.replace(labels or {})
+    codes, distinct = pd.factorize(dates)  # a survey has a few hundred dates, repeated
+    periods = pd.Series(pd.DatetimeIndex(distinct).to_period(PERIOD_FREQUENCIES[frequency]).astype(str))
+    periods = periods.str.replace(r"(\d{4})Q(\d)", r"\1-Q\2", regex=True).replace(labels or {})
+    return pd.Series(np.append(periods.to_numpy(dtype=object), "")[codes], index=dates.index, dtype="str")
 
 
 # --------------------------------------------------------------------------- entry point
