@@ -25,6 +25,7 @@ test: $(STAMP)
 ## bench: benchmarks, each with its ratio to a baseline measured in the same run
 bench: $(STAMP)
 	$(BIN)/python bench/bench_metrics.py
+	cd bench && ../$(BIN)/python bench_run.py 1000000
 
 ## browser-deps: Debian's Chromium and chromedriver for the report's browser test (root or sudo; idempotent)
 BROWSER_DEBS := chromium chromium-driver fonts-dejavu-core

@@ -108,27 +108,41 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
     for note in client.notes:
         echo(f"  note: {note}")
 
-    started = time.perf_counter()
-    # Processes, not threads: papermill changes the working directory, which
-    # is shared by every thread of a process.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(execute_notebook, nb, out / nb.name, client_dir): nb for nb in notebooks}
-        for done, future in enumerate(as_completed(futures), start=1):
-            try:
-                seconds = future.result()
-            except RunFailed:
-                for other in futures:
-                    other.cancel()
-                raise
-            echo(f"  [{done}/{len(notebooks)}] {futures[future].name} ({seconds:.1f} s)")
-
+    from cxlib.client import CACHE_VARIABLE, save_cache
     from cxlib.diagnosis import text
 
+    started = time.perf_counter()
+    # Every notebook loads the client; read and validate it once and let the kernels take it from a cache.
+    cache = save_cache(client, out / ".client-cache.pickle")
+    name, language = client.name, client.language
     periods = sorted(p for p in client.survey["period"].unique() if p)
-    subtitle = text("cover", client.language, first=periods[0], last=periods[-1]) if periods else ""
+    del client  # the kernels hold their own copies; a large survey need not sit in this process too
+    previous = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(cache)
+    try:
+        # Processes, not threads: papermill changes the working directory, which
+        # is shared by every thread of a process.
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(execute_notebook, nb, out / nb.name, client_dir): nb for nb in notebooks}
+            for done, future in enumerate(as_completed(futures), start=1):
+                try:
+                    seconds = future.result()
+                except RunFailed:
+                    for other in futures:
+                        other.cancel()
+                    raise
+                echo(f"  [{done}/{len(notebooks)}] {futures[future].name} ({seconds:.1f} s)")
+    finally:
+        cache.unlink(missing_ok=True)
+        if previous is None:
+            os.environ.pop(CACHE_VARIABLE, None)
+        else:
+            os.environ[CACHE_VARIABLE] = previous
+
+    subtitle = text("cover", language, first=periods[0], last=periods[-1]) if periods else ""
     executed = [out / f"{stem}.ipynb" for stem in REPORT_ORDER if (out / f"{stem}.ipynb").exists()]
-    report = write_report(executed, out / "report.html", title=client.name, subtitle=subtitle,
-                          contents_label=text("contents", client.language))
+    report = write_report(executed, out / "report.html", title=name, subtitle=subtitle,
+                          contents_label=text("contents", language))
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
     echo(f"  report:             {report}")
     echo(f"  executed notebooks: {out}")

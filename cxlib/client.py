@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import pickle
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -622,6 +624,37 @@ def period_labels(dates: pd.Series, frequency: str = "quarter", labels: dict[str
 
 # --------------------------------------------------------------------------- entry point
 
+CACHE_VARIABLE = "CXKIT_CLIENT_CACHE"
+
+
+def _fingerprint(folder: Path) -> tuple:
+    """What a cached client must match: the folder, each file's name, size and modification time."""
+    files = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file())
+    return str(folder.resolve()), files
+
+
+def save_cache(client: Client, path: str | Path) -> Path:
+    """Store a validated client so that :func:`load_client` in other processes can skip reading the files.
+
+    ``cxkit run`` validates the client once, saves it here and points the
+    notebooks' kernels at it through the ``CXKIT_CLIENT_CACHE`` variable; the
+    cache is used only while every file is unchanged, and removed after the run.
+    """
+    path = Path(path)
+    with open(path, "wb") as handle:
+        pickle.dump((_fingerprint(client.path), client), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _cached(folder: Path) -> Client | None:
+    cache = os.environ.get(CACHE_VARIABLE)
+    if not cache or not Path(cache).is_file():
+        return None
+    with open(cache, "rb") as handle:  # written by this kit's own run, never by a client
+        fingerprint, client = pickle.load(handle)
+    return client if fingerprint == _fingerprint(folder) else None
+
+
 
 def load_client(path: str | Path) -> Client:
     """Read and validate a client folder.
@@ -653,6 +686,9 @@ def load_client(path: str | Path) -> Client:
     folder = Path(path)
     if not folder.is_dir():
         raise DataError(folder, [Problem(str(folder), None, None, None, "is not a folder")])
+    cached = _cached(folder)
+    if cached is not None:
+        return cached
     problems: list[Problem] = []
     notes: list[str] = []
     sources: list[SourceInfo] = []
