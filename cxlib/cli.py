@@ -7,6 +7,8 @@
     Validate a client folder and list every problem, without running notebooks.
 ``cxkit export-comments CLIENT_DIR --out FILE [--pseudonymise]``
     Write the survey comments to a CSV that is safe to share and to open in Excel.
+``cxkit aggregate SURVEY --out DIR``
+    Turn a survey file of any size (CSV or Parquet) into ``survey_counts.csv`` with DuckDB.
 ``cxkit new-client DIR``
     Start a client folder from ``data/template``.
 ``cxkit refresh [NOTEBOOK ...]``
@@ -115,7 +117,7 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
     # Every notebook loads the client; read and validate it once and let the kernels take it from a cache.
     cache = save_cache(client, out / ".client-cache.pickle")
     name, language = client.name, client.language
-    periods = sorted(p for p in client.survey["period"].unique() if p)
+    periods = client.periods
     del client  # the kernels hold their own copies; a large survey need not sit in this process too
     previous = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = str(cache)
@@ -211,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     export_parser.add_argument("--out", required=True, help="the CSV file to write")
     export_parser.add_argument("--pseudonymise", action="store_true",
                                help="replace customer ids with keyed hashes (key in $CXKIT_PSEUDONYM_KEY)")
+    aggregate_parser = commands.add_parser("aggregate", help="turn a survey file of any size into survey_counts.csv")
+    aggregate_parser.add_argument("survey", help="survey.csv or survey.parquet, any size")
+    aggregate_parser.add_argument("--out", required=True, help="the client folder to write survey_counts.csv into")
+    aggregate_parser.add_argument("--frequency", default="quarter", choices=["month", "quarter", "year"])
     refresh_parser = commands.add_parser("refresh", help="re-execute notebooks in place on the demo (authors)")
     refresh_parser.add_argument("notebooks", nargs="*", type=Path)
     demo_parser = commands.add_parser("demo", help="rewrite the demo company's files")
@@ -231,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
 
             path = export_comments(load_client(args.client_dir).survey, args.out, pseudonymise_ids=args.pseudonymise)
             print(f"cxkit: comments written to {path} (contact details masked, safe to open in a spreadsheet)")
+        elif args.command == "aggregate":
+            from cxlib.aggregate import aggregate
+
+            started = time.perf_counter()
+            path = aggregate(args.survey, args.out, frequency=args.frequency)
+            print(f"cxkit: {path} written in {time.perf_counter() - started:.1f} s")
         elif args.command == "refresh":
             refresh_notebooks(args.notebooks)
         elif args.command == "demo":

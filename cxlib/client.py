@@ -159,6 +159,36 @@ class Client:
         return self.tables["survey"]
 
     @property
+    def counts(self) -> pd.DataFrame:
+        """The survey as score counts: the client's ``survey_counts.csv``, or derived from the rows."""
+        return self.tables["survey_counts"]
+
+    @property
+    def has_rows(self) -> bool:
+        """Whether the survey came as one row per response (reasons, follow-ups and loyalty need that)."""
+        return len(self.tables["survey"]) > 0
+
+    @property
+    def answers(self) -> pd.DataFrame:
+        """What the survey statistics run on: the rows when the client gave them, else the counts."""
+        return self.survey if self.has_rows else self.counts
+
+    @property
+    def periods(self) -> list[str]:
+        """The survey's periods in time order."""
+        if self.has_rows:
+            dated = self.survey[self.survey["period"] != ""]
+            return list(dated.groupby("period")["date"].min().sort_values().index)
+        return sorted(p for p in self.counts["period"].unique() if p)
+
+    def responses(self, by: str | list[str] = "period") -> pd.Series:
+        """Number of responses per group, from the rows or from the NPS question's counts (blanks included)."""
+        if self.has_rows:
+            return self.survey.groupby(by, observed=True).size()
+        nps_rows = self.counts[self.counts["question"] == "nps"]
+        return nps_rows.groupby(by, observed=True)["n"].sum().astype(int)
+
+    @property
     def customers(self) -> pd.DataFrame:
         return self.tables["customers"]
 
@@ -704,10 +734,14 @@ def load_client(path: str | Path) -> Client:
             problems.append(Problem(spec["file"], None, None, None,
                                     f"is there twice ({' and '.join(c.name for c in candidates)}); keep one"))
         if len(candidates) != 1:
-            if not candidates and spec.get("required"):
+            alternative = spec.get("required_unless")
+            has_alternative = alternative and any(
+                (folder / f"{Path(catalog.contract()[alternative]['file']).stem}{suffix}").is_file()
+                for suffix in (".csv", ".xlsx"))
+            if not candidates and spec.get("required") and not has_alternative:
                 problems.append(Problem(spec["file"], None, None, None,
                                         f"is missing (or {stem}.xlsx); the kit cannot run without it"))
-            elif not candidates:
+            elif not candidates and not spec.get("instead_of"):
                 notes.append(f"{spec['file']} not supplied: the analyses that need it are skipped")
             tables[key] = _empty_table(spec)
             continue
@@ -723,9 +757,61 @@ def load_client(path: str | Path) -> Client:
         tables[key] = _validate_table(key, frame, {**spec, "file": source.file}, config, source.separator,
                                       problems, notes)
 
+    counts = tables["survey_counts"]
+    if len(counts):
+        problems += _count_problems(counts, config)
     if problems:
         raise DataError(folder, problems)
     for key in ("survey", "mystery_shopping"):
         tables[key]["period"] = period_labels(tables[key]["date"], config["periods"]["frequency"],
                                               config["periods"]["labels"])
+    if len(tables["survey"]) and len(counts):
+        problems.append(Problem("survey_counts.csv", None, None, None,
+                                "is given beside survey.csv; give the survey one way, rows or counts"))
+        raise DataError(folder, problems)
+    if not len(counts):
+        tables["survey_counts"] = survey_counts(tables["survey"])
     return Client(folder, config, tables, sources, notes)
+
+
+SCORE_SCALES = {"nps": (0, 10), "csi": (1, 5)}
+COUNT_KEYS = ["period", "segment", "channel"]
+
+
+def _count_problems(counts: pd.DataFrame, config: dict[str, Any]) -> list[Problem]:
+    """Scores outside their question's scale in survey_counts.csv."""
+    scales = {**SCORE_SCALES, "ces": (config["scales"]["ces"]["min"], config["scales"]["ces"]["max"])}
+    problems = []
+    for question, (low, high) in scales.items():
+        part = counts[(counts["question"] == question) & counts["score"].notna()]
+        outside = part[(part["score"] < low) | (part["score"] > high)]
+        problems += [Problem("survey_counts.csv", int(row), "score", str(score), f"is outside {low}–{high} for {question}")
+                     for row, score in outside["score"].items()]
+    return problems
+
+
+def survey_counts(survey: pd.DataFrame) -> pd.DataFrame:
+    """The survey as counts: how many answers each score got, per period, segment, channel and question.
+
+    This is the table ``survey_counts.csv`` holds, and what one ``GROUP BY``
+    in a client's warehouse produces (see docs/large_clients.md). Blank
+    answers are counted with a blank score.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"period": ["Q1", "Q1"], "segment": ["a", "a"], "channel": ["web", "web"],
+    ...                      "nps": pd.array([9, 9], dtype="Int64"), "csi": pd.array([5, None], dtype="Int64"),
+    ...                      "ces": pd.array([6, 6], dtype="Int64")})
+    >>> survey_counts(rows)[["question", "score", "n"]].to_dict("list")
+    {'question': ['nps', 'csi', 'csi', 'ces'], 'score': [9, 5, <NA>, 6], 'n': [2, 1, 1, 2]}
+    """
+    parts = []
+    for question in ("nps", "csi", "ces"):
+        grouped = survey.groupby(COUNT_KEYS + [question], dropna=False, observed=True, sort=True).size()
+        part = grouped.rename("n").reset_index().rename(columns={question: "score"})
+        part.insert(3, "question", question)
+        parts.append(part)
+    counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    counts["score"] = counts["score"].astype("Int64")
+    counts["n"] = counts["n"].astype("Int64")
+    return counts.reset_index(drop=True)

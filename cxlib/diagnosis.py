@@ -101,8 +101,8 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
                                 "evidence": entry["evidence"].format(**(evidence or values)),
                                 "chapter": entry["chapter"], "rule": rule})
 
-    survey = client.survey
-    periods = sorted(p for p in survey["period"].unique() if p)
+    survey = client.answers  # rows, or the counts of a client who gave counts only
+    periods = client.periods
 
     stage_result = None
     if len(client.lifecycle):
@@ -117,7 +117,8 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
     pain_points = pd.DataFrame()
     if len(client.journey):
         measured = journey.touchpoints(client.journey, level=level, language=language)
-        pain_points = journey.priorities(measured, journey.survey_links(survey, level=level, language=language))
+        links = journey.survey_links(client.survey, level=level, language=language) if client.has_rows else None
+        pain_points = journey.priorities(measured, links)
         names = journey.stage_names(language)
         for _, row in pain_points.head(TOP_PAIN_POINTS).iterrows():
             recommend("pain_point", {"touchpoint": row["name"], "stage": names[row["stage"]]},
@@ -146,7 +147,9 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
                   {"diff": f"{-row['diff']:.0f}", "from_": row["from"], "to": row["to"], "low": f"{row['low']:.0f}",
                    "high": f"{row['high']:.0f}", "p": f"{row['p_holm']:.2g}"})
 
-    loop = survey_analysis.closed_loop(survey, by=None, level=level)
+    loop = survey_analysis.closed_loop(survey, by=None, level=level) if client.has_rows else pd.DataFrame()
+    if not client.has_rows:
+        skipped.append("reasons, closed loop, loyalty and value: they need one row per response (survey.csv)")
     if len(loop) and loop.iloc[0]["low_scores"] and loop.iloc[0]["high"] < 50:
         row = loop.iloc[0]
         recommend("closed_loop", {}, {"share": _percent(row["share"]), "low": _percent(row["low"]),
@@ -154,7 +157,7 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
                                       "hours": f"{row['median_hours']:.1f}"})
 
     loyalty, value = pd.DataFrame(), None
-    if len(client.customers):
+    if len(client.customers) and client.has_rows:
         loyalty = survey_analysis.loyalty_matrix(survey, client.customers, level=level)
         hostages = loyalty.set_index("segment").loc["hostages"]
         if hostages["revenue_share"] > hostages["share"]:
@@ -166,7 +169,7 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
             recommend("top_customers", {}, {"top": 20, "revenue": _percent(revenue_share),
                                             "diff": f"{comparison.diff:+.0f}", "low": f"{comparison.low:+.0f}",
                                             "high": f"{comparison.high:+.0f}"})
-    else:
+    elif not len(client.customers):
         skipped.append("loyalty and value: customers.csv not supplied")
 
     card = None

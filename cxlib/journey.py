@@ -134,8 +134,11 @@ def survey_links(survey: pd.DataFrame, *, level: float = 0.95, language: str = "
         ``detractors`` with ``detractor_share`` and its interval (%), ``nps``,
         the most frequent ``reason`` and one example ``comment`` (contact details masked).
     """
-    named = survey[(survey.get("touchpoint", pd.Series("", index=survey.index)).fillna("") != "")
-                   & survey["nps"].notna()]
+    columns = ["stage", "touchpoint", "answers", "detractors", "detractor_share", "detractor_low", "detractor_high",
+               "nps", "reason", "comment"]
+    if "touchpoint" not in survey:  # counts carry no touchpoints; nothing to link
+        return pd.DataFrame(columns=columns)
+    named = survey[(survey["touchpoint"].fillna("") != "") & survey["nps"].notna()]
     labels = {r["code"]: catalog.label(r, language, "label") for r in catalog.reason_codes()}
     rows = []
     for (stage, touchpoint), part in named.groupby(["stage", "touchpoint"], sort=False):
@@ -147,8 +150,6 @@ def survey_links(survey: pd.DataFrame, *, level: float = 0.95, language: str = "
                      "detractor_share": value, "detractor_low": low, "detractor_high": high,
                      "nps": nps(part["nps"]).value, "reason": labels.get(top_reason, top_reason),
                      "comment": mask_pii(comments.iloc[0]) if len(comments) else ""})
-    columns = ["stage", "touchpoint", "answers", "detractors", "detractor_share", "detractor_low", "detractor_high",
-               "nps", "reason", "comment"]
     return _ordered(pd.DataFrame(rows, columns=columns)).reset_index(drop=True)
 
 
@@ -197,8 +198,11 @@ def importance_performance(measured: pd.DataFrame, survey: pd.DataFrame) -> pd.D
     medians: "concentrate here" (important, performing poorly), "keep up the
     good work", "low priority", "possible overkill".
     """
+    if "touchpoint" not in survey:  # counts carry no touchpoints: importance cannot be measured
+        table = measured[["stage", "touchpoint", "name", "satisfied"]].copy()
+        return table.assign(importance=np.nan, named_in_survey=False, quadrant="needs one row per response")
     answered = survey[survey["nps"].notna()]
-    names = answered.get("touchpoint", pd.Series("", index=answered.index)).fillna("")
+    names = answered["touchpoint"].fillna("")
     at_stake = 100 * names[answered["nps"] <= 6].value_counts() / max(len(answered), 1)
     table = measured[["stage", "touchpoint", "name", "satisfied"]].copy()
     table["importance"] = table["touchpoint"].map(at_stake).fillna(0.0)

@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from cxlib import catalog
-from cxlib.metrics import csat, csi, mean_from_counts, nps, share, share_diff, Comparison
+from cxlib.metrics import Comparison, share, share_diff
 
 STATUS_ORDER = ["behind", "insufficient data", "met", "no target", "information"]
 
@@ -76,7 +76,7 @@ def derive(survey: pd.DataFrame, customers: pd.DataFrame, mystery_shopping: pd.D
     """
     from cxlib.journey import mystery_visits
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     if mystery_shopping is not None and len(mystery_shopping):
         visits = mystery_visits(mystery_shopping)
         visits = visits[visits["touchpoint"] == "(visit)"].merge(
@@ -88,14 +88,18 @@ def derive(survey: pd.DataFrame, customers: pd.DataFrame, mystery_shopping: pd.D
             rows.append({"level": "customer", "metric": "mystery_shopping_score", "period": period,
                          "value": scores.mean(), "n": n, "low": max(scores.mean() - half, 0),
                          "high": min(scores.mean() + half, 100), "source": "derived from mystery_shopping.csv"})
-    for period, part in survey[survey["period"] != ""].groupby("period", sort=True):
-        for key, estimate in (("nps", nps(part["nps"], level=level)), ("csi", csi(part["csi"], level=level)),
-                              ("csat", csat(part["csi"], level=level))):
-            rows.append({"level": "customer", "metric": key, "period": period, "value": estimate.value,
-                         "n": estimate.n, "low": estimate.low, "high": estimate.high,
-                         "source": "derived from survey.csv"})
-    if len(customers) and len(survey):
-        last = max(p for p in survey["period"] if p)
+    from cxlib.survey import is_counts, summarize
+
+    source = "derived from survey_counts.csv" if is_counts(survey) else "derived from survey.csv"
+    periods = sorted(p for p in survey["period"].unique() if p) if len(survey) else []
+    if periods:
+        table = summarize(survey[survey["period"] != ""], by="period", metrics=["nps", "csi", "csat"], level=level)
+        for _, estimate in table.iterrows():
+            rows.append({"level": "customer", "metric": estimate["metric"], "period": estimate["period"],
+                         "value": estimate["value"], "n": estimate["n"], "low": estimate["low"],
+                         "high": estimate["high"], "source": source})
+    if len(customers) and periods:
+        last = periods[-1]
         total = len(customers)
         churned = int(customers["churned"].astype(bool).sum())
         repeat = int((customers["purchases_12m"] >= 2).sum())
@@ -343,7 +347,8 @@ def delivery_gap(table: pd.DataFrame, survey: pd.DataFrame, *, metric: str = "se
     n_company = int(latest["n"]) if pd.notna(latest["n"]) else 0
     if n_company == 0:
         raise ValueError(f"{metric} needs n (how many managers answered) to carry an interval")
-    answers = survey["csi"].dropna()
-    very_satisfied = int((answers == 5).sum())
+    from cxlib.survey import answer_counts
+
+    counts, _ = answer_counts(survey, "csi", (1, 5))
     company = round(float(latest["value"]) / 100 * n_company)
-    return share_diff(company, n_company, very_satisfied, len(answers), level=level, metric="superior service")
+    return share_diff(company, n_company, int(counts[-1]), int(counts.sum()), level=level, metric="superior service")

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from cxlib import catalog
-from cxlib.metrics import (Comparison, Estimate, ces, csat, csi, holm, mean_diff, nps, nps_diff, score_counts, share,
-                           share_diff)
+from cxlib.metrics import (Comparison, Estimate, holm, mean_diff, mean_from_counts, nps_diff, nps_from_counts,
+                           score_counts, share, share_diff)
 
 # The satisfaction question (1–5) gives both the CSI (its mean) and the CSAT (its top-2 box).
 METRIC_COLUMNS = {"nps": "nps", "csat": "csi", "csi": "csi", "ces": "ces"}
@@ -36,6 +36,38 @@ def _scale_of(metric: str, scales: dict[str, Any] | None) -> tuple[tuple[int, in
     return ((0, 10) if metric == "nps" else (1, 5)), "better"
 
 
+def is_counts(frame: pd.DataFrame) -> bool:
+    """Whether a survey table is score counts (question, score, n) rather than one row per response."""
+    return {"question", "score", "n"} <= set(frame.columns)
+
+
+def _require_rows(frame: pd.DataFrame, what: str) -> None:
+    if is_counts(frame):
+        raise ValueError(f"{what} needs one row per response (survey.csv); this client gave counts only")
+
+
+def answer_counts(survey: pd.DataFrame, question: str, scale: tuple[int, int]) -> tuple[np.ndarray, int]:
+    """How many answers each score on ``scale`` got for one question, and how many were blank.
+
+    Works on survey rows and on score counts alike; the statistics use
+    nothing else, which is why a counts file gives the same results as the
+    rows it was made from.
+    """
+    if not is_counts(survey):
+        return score_counts(survey[question], *scale, what=f"{question.upper()} scores")
+    part = survey[survey["question"] == question]
+    blank = part["score"].isna().to_numpy()
+    weights = part["n"].to_numpy(dtype=np.int64)
+    scores = part["score"].to_numpy(dtype=float)[~blank]
+    outside = (scores < scale[0]) | (scores > scale[1])
+    if outside.any():
+        raise ValueError(f"{question.upper()} scores must be whole numbers from {scale[0]} to {scale[1]}; "
+                         f"found {sorted(set(scores[outside].astype(int)))}")
+    counts = np.bincount((scores - scale[0]).astype(np.intp), weights=weights[~blank],
+                         minlength=scale[1] - scale[0] + 1)
+    return counts.astype(np.int64), int(weights[blank].sum())
+
+
 def estimate(survey: pd.DataFrame, metric: str, *, level: float = 0.95, method: str = "adjusted-wald",
              scales: dict[str, Any] | None = None) -> Estimate:
     """One metric over a survey table (or a slice of it).
@@ -43,7 +75,7 @@ def estimate(survey: pd.DataFrame, metric: str, *, level: float = 0.95, method: 
     Parameters
     ----------
     survey : DataFrame
-        Survey rows, e.g. ``client.survey``.
+        Survey rows, e.g. ``client.survey``, or score counts (``client.counts``).
     metric : {"nps", "csat", "csi", "ces"}
         What to estimate.
     method : str
@@ -53,15 +85,17 @@ def estimate(survey: pd.DataFrame, metric: str, *, level: float = 0.95, method: 
     """
     if metric not in METRIC_COLUMNS:
         raise ValueError(f"metric must be one of {', '.join(METRIC_COLUMNS)}; got {metric!r}")
-    scores = survey[METRIC_COLUMNS[metric]]
+    scale, higher_is = _scale_of(metric, scales)
+    counts, missing = answer_counts(survey, METRIC_COLUMNS[metric], scale)
     if metric == "nps":
-        return nps(scores, level=level, method=method)
+        return nps_from_counts(int(counts[9:].sum()), int(counts[7:9].sum()), int(counts[:7].sum()), level=level,
+                               method=method, missing=missing)
     if metric == "csat":
-        return csat(scores, level=level)
-    if metric == "csi":
-        return csi(scores, level=level)
-    scale, higher_is = _scale_of("ces", scales)
-    return ces(scores, scale=scale, higher_is=higher_is, level=level)
+        return share(int(counts[-2:].sum()), int(counts.sum()), level=level, metric="CSAT", missing=missing)
+    result = mean_from_counts(counts, scale, level=level, metric=metric.upper(), missing=missing)
+    if metric == "ces":
+        return Estimate(**{**result.to_dict(), "unit": f"{result.unit}, higher = {higher_is}"})
+    return result
 
 
 def _groups(survey: pd.DataFrame, by: str | Sequence[str] | None):
@@ -83,7 +117,7 @@ def summarize(survey: pd.DataFrame, by: str | Sequence[str] | None = None,
     Parameters
     ----------
     survey : DataFrame
-        Survey rows.
+        Survey rows or score counts (``client.answers``).
     by : str or list of str, optional
         Column(s) to group by, e.g. ``"channel"`` or ``["period", "channel"]``.
     metrics : sequence of str
@@ -118,11 +152,11 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, metric: str, *, level: float = 0.9
     z-test; CSI and CES: Welch's t-test.
     """
     column = METRIC_COLUMNS[metric]
-    if metric == "nps":
-        return nps_diff(a[column], b[column], level=level)
     scale, _ = _scale_of(metric, scales)
-    counts_a, _ = score_counts(a[column], *scale, what=f"{metric.upper()} scores")
-    counts_b, _ = score_counts(b[column], *scale, what=f"{metric.upper()} scores")
+    (counts_a, missing_a), (counts_b, missing_b) = answer_counts(a, column, scale), answer_counts(b, column, scale)
+    if metric == "nps":
+        groups = lambda c: (int(c[9:].sum()), int(c[7:9].sum()), int(c[:7].sum()))  # noqa: E731
+        return nps_diff(groups(counts_a), groups(counts_b), level=level)
     if metric == "csat":
         return share_diff(int(counts_a[-2:].sum()), int(counts_a.sum()), int(counts_b[-2:].sum()),
                           int(counts_b.sum()), level=level, metric="CSAT")
@@ -162,7 +196,8 @@ def changes(survey: pd.DataFrame, metric: str = "nps", *, over: str = "period", 
     dated = survey[survey[over].notna() & (survey[over] != "")]
     for keys, part in _groups(dated, within):
         # periods in time order (labels may be renamed, so never alphabetically)
-        periods = part.groupby(over)["date"].min().sort_values().index if "date" in part else sorted(part[over].unique())
+        periods = (part.groupby(over)["date"].min().sort_values().index if "date" in part
+                   else sorted(part[over].unique()))
         for earlier, later in zip(periods, periods[1:]):
             result = compare(part[part[over] == later], part[part[over] == earlier], metric, level=level,
                              scales=scales)
@@ -189,10 +224,9 @@ def nps_composition(survey: pd.DataFrame, by: str | Sequence[str] | None = None)
     """Shares of promoters, passives and detractors (percent) per group, with n and the NPS."""
     rows = []
     for keys, part in _groups(survey, by):
-        scores = part["nps"].dropna()
-        n = len(scores)
-        shares = {"promoter": (scores >= 9).sum(), "passive": scores.between(7, 8).sum(),
-                  "detractor": (scores <= DETRACTOR_MAX).sum()}
+        counts, _ = answer_counts(part, "nps", (0, 10))
+        n = int(counts.sum())
+        shares = {"promoter": counts[9:].sum(), "passive": counts[7:9].sum(), "detractor": counts[:7].sum()}
         row = {**keys, "n": n, **{k: 100 * v / n if n else np.nan for k, v in shares.items()}}
         row["nps"] = row["promoter"] - row["detractor"]
         rows.append(row)
@@ -219,6 +253,7 @@ def reasons(survey: pd.DataFrame, *, score: str = "nps", low_max: int | None = N
         One row per reason: ``reason``, ``label``, ``count_low``, ``share_low``
         with ``low``/``high`` (Wilson), ``share_other``, ``diff``, ``p_holm``, ``drives``.
     """
+    _require_rows(survey, "The reasons behind low scores")
     if low_max is None:
         if score not in LOW_SCORE_MAX:
             raise ValueError(f"say which {score} scores are low with low_max")
@@ -258,6 +293,7 @@ def closed_loop(survey: pd.DataFrame, *, by: str | None = "channel", within: str
         ``followed_up``, ``on_time``, ``share`` with ``low``/``high`` (Wilson, %),
         ``median_hours`` to the follow-up.
     """
+    _require_rows(survey, "The closed loop")
     target = pd.Timedelta(within)
     low_scores = survey[survey[score] <= low_max]
     parts = list(_groups(low_scores, by)) + ([({by: "all"}, low_scores)] if by else [])
@@ -287,6 +323,7 @@ LOYALTY_SEGMENTS = {
 
 def latest_answers(survey: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """Each customer's latest NPS answer joined to the customer table (customers who never answered left out)."""
+    _require_rows(survey, "Linking answers to customers")
     answered = survey[(survey["customer_id"] != "") & survey["nps"].notna()]
     latest = answered.sort_values(["date", "response_id"]).groupby("customer_id", as_index=False).last()
     joined = latest[["customer_id", "nps"]].merge(customers, on="customer_id", how="inner")
