@@ -26,6 +26,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_metrics.py
 	cd bench && ../$(BIN)/python bench_run.py 1000000
+	cd bench && ../$(BIN)/python bench_aggregate.py 50000000
+	cd bench && ../$(BIN)/python bench_scaling.py
 
 ## browser-deps: Debian's Chromium and chromedriver for the report's browser test (root or sudo; idempotent)
 BROWSER_DEBS := chromium chromium-driver fonts-dejavu-core
