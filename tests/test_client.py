@@ -241,3 +241,17 @@ def test_unknown_scorecard_metric_needs_unit_and_direction(demo_copy):
     found = problems_of(demo_copy)
     assert found == [f"scorecard.csv row {first_new_row}, metric: 'nps_b2b' is not in the kit's metric catalogue, so the row must "
                      "give its unit and direction (higher, lower or band); missing: unit, direction"]
+
+
+def test_run_cache_is_used_only_while_the_files_are_unchanged(demo_copy, tmp_path, monkeypatch):
+    from cxlib.client import CACHE_VARIABLE, save_cache
+
+    client = load_client(demo_copy)
+    client.survey.loc[2, "channel"] = "from the cache"
+    cache = save_cache(client, tmp_path / "client.pickle")
+    monkeypatch.setenv(CACHE_VARIABLE, str(cache))
+    assert load_client(demo_copy).survey.loc[2, "channel"] == "from the cache"
+    with open(demo_copy / "survey.csv", "a", encoding="utf-8") as handle:
+        handle.write("R99999,2025-12-31,phone,private,,9,5,6,,,,,,\n")
+    fresh = load_client(demo_copy)
+    assert fresh.survey.loc[2, "channel"] != "from the cache" and len(fresh.survey) == 2401
