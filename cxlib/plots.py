@@ -20,7 +20,13 @@ from matplotlib.axes import Axes
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 NPS_COLOURS = {"promoter": "#009E73", "passive": "#999999", "detractor": "#D55E00"}
-UNIT_LABELS = {"points": "NPS (points, −100 to 100)", "%": "percent"}
+
+
+def _t(key: str, language: str, **values: object) -> str:
+    """A chart text in the client's language (``cxlib/catalog/report.toml`` [charts])."""
+    from cxlib import catalog
+
+    return catalog.label(catalog.load("report")["charts"], language, key).format(**values)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.0)) -> Axes:
@@ -29,7 +35,7 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.0)) -> Axes:
     return ax
 
 
-def intervals(table: pd.DataFrame, x: str, hue: str | None = None, *, ax: Axes | None = None,
+def intervals(table: pd.DataFrame, x: str, hue: str | None = None, *, language: str = "en", ax: Axes | None = None,
               title: str | None = None) -> Axes:
     """Estimates as dots with their confidence intervals as bars, one per group.
 
@@ -54,18 +60,19 @@ def intervals(table: pd.DataFrame, x: str, hue: str | None = None, *, ax: Axes |
                     fmt="o", capsize=3, color=OKABE_ITO[k % len(OKABE_ITO)], label=level)
     ax.set_xticks(range(len(positions)), list(positions))
     unit = table["unit"].iloc[0] if "unit" in table else ""
-    ax.set_ylabel(UNIT_LABELS.get(unit, unit))
+    ax.set_ylabel({"points": _t("nps_axis", language), "%": _t("percent", language)}.get(unit, unit))
     if unit == "points":
         ax.axhline(0, color="#999999", linewidth=0.8)
     if hue:
         ax.legend(title=hue, fontsize="small", ncols=min(len(hues), 4))
     level = table["level"].iloc[0] if "level" in table else 0.95
-    ax.set_title(title or f"{table['metric'].iloc[0].upper()} with {level:.0%} confidence intervals")
+    ax.set_title(title or _t("intervals_title", language, metric=table["metric"].iloc[0].upper(), level=f"{level:.0%}"))
     ax.grid(axis="y", alpha=0.3)
     return ax
 
 
-def composition(table: pd.DataFrame, by: str, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+def composition(table: pd.DataFrame, by: str, *, language: str = "en", ax: Axes | None = None,
+                title: str | None = None) -> Axes:
     """Stacked bars of detractors, passives and promoters per group, labelled with their percentages.
 
     Parameters
@@ -80,7 +87,7 @@ def composition(table: pd.DataFrame, by: str, *, ax: Axes | None = None, title: 
     left = np.zeros(len(table))
     for group in ("detractor", "passive", "promoter"):
         widths = table[group].to_numpy(dtype=float)
-        bars = ax.barh(labels, widths, left=left, color=NPS_COLOURS[group], label=f"{group}s")
+        bars = ax.barh(labels, widths, left=left, color=NPS_COLOURS[group], label=_t(f"{group}s", language))
         for bar, width in zip(bars, widths):
             if width >= 6:
                 ax.text(bar.get_x() + width / 2, bar.get_y() + bar.get_height() / 2, f"{width:.0f}%",
@@ -90,7 +97,7 @@ def composition(table: pd.DataFrame, by: str, *, ax: Axes | None = None, title: 
         ax.text(101, y, f"NPS {total:+.0f} (n = {n})", va="center", fontsize=8)
     ax.set_xlim(0, 135)
     ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel("share of answers, %")
+    ax.set_xlabel(_t("share_of_answers", language))
     ax.invert_yaxis()
     ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.4, 1.0), frameon=False, fontsize="small")
     if title:
@@ -98,7 +105,8 @@ def composition(table: pd.DataFrame, by: str, *, ax: Axes | None = None, title: 
     return ax
 
 
-def loyalty_matrix(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+def loyalty_matrix(table: pd.DataFrame, *, language: str = "en", ax: Axes | None = None,
+                   title: str | None = None) -> Axes:
     """The behaviour × attitude matrix: each cell's share of customers, with its name and revenue share.
 
     Parameters
@@ -113,14 +121,16 @@ def loyalty_matrix(table: pd.DataFrame, *, ax: Axes | None = None, title: str | 
     behaviours = ["repeat", "lapsed"]
     grid = table.pivot(index="behaviour", columns="attitude", values="share").loc[behaviours, attitudes]
     cells = table.set_index(["behaviour", "attitude"])
-    notes = np.array([[f"{cells.loc[(b, a), 'segment']}\n{cells.loc[(b, a), 'share']:.0f}% of customers\n"
-                       f"{cells.loc[(b, a), 'revenue_share']:.0f}% of revenue" for a in attitudes] for b in behaviours])
+    notes = np.array([[f"{cells.loc[(b, a), 'segment']}\n{cells.loc[(b, a), 'share']:.0f}% "
+                       f"{_t('of_customers', language)}\n{cells.loc[(b, a), 'revenue_share']:.0f}% "
+                       f"{_t('of_revenue', language)}" for a in attitudes] for b in behaviours])
     sns.heatmap(grid, annot=notes, fmt="", cmap="Blues", cbar=False, linewidths=1, linecolor="white", ax=ax,
                 annot_kws={"fontsize": 9})
-    ax.set_xlabel("attitude: NPS group of the latest answer")
-    ax.set_ylabel("behaviour")
-    ax.set_yticklabels(["repeat buyer", "lapsed"], rotation=0)
-    ax.set_title(title or "Two sides of loyalty")
+    ax.set_xlabel(_t("attitude", language))
+    ax.set_ylabel(_t("behaviour", language))
+    ax.set_xticklabels([_t(f"{a}s", language) for a in attitudes])
+    ax.set_yticklabels([_t("repeat", language), _t("lapsed", language)], rotation=0)
+    ax.set_title(title or _t("loyalty_title", language))
     return ax
 
 
@@ -150,13 +160,14 @@ def lifecycle_curve(result, *, ax: Axes | None = None, title: str | None = None)
         ax.annotate(f"{row['score']:.0f}", (xi, yi), textcoords="offset points", xytext=(0, 12), ha="center",
                     fontsize=8)
         if key in highlighted:
-            ax.annotate(f"wins {row['wins']:.0%}\nof resamples", (xi, yi), textcoords="offset points",
+            ax.annotate(_t("wins", result.language, share=f"{row['wins']:.0%}").replace(" of ", "\nof ", 1),
+                        (xi, yi), textcoords="offset points",
                         xytext=(0, -34), ha="center", fontsize=8, color=OKABE_ITO[5])
     ax.set_xticks(x, scores["name"], rotation=35, ha="right")
     ax.set_yticks([])
     ax.set_ylim(-0.35, 1.3)
     ax.spines[["left", "top", "right"]].set_visible(False)
-    ax.set_title(title or f"Lifecycle position: {result.label}")
+    ax.set_title(title or _t("lifecycle_title", result.language, label=result.label))
     return ax
 
 
@@ -198,13 +209,15 @@ def scorecard_heatmap(table: pd.DataFrame, *, language: str = "en", ax: Axes | N
               vmax=len(statuses) - 0.5, aspect="auto")
     ax.set_xticks(range(len(periods)), periods)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
-    ax.legend(handles=[Patch(color=c, label=s) for s, c in STATUS_COLOURS.items() if s != "information"],
+    names_of = {"met": "met", "behind": "behind", "insufficient data": "insufficient", "no target": "no_target"}
+    ax.legend(handles=[Patch(color=c, label=_t(names_of[s], language)) for s, c in STATUS_COLOURS.items()
+                       if s != "information"],
               loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, frameon=False, fontsize="small")
-    ax.set_title(title or "Scorecard status by period", pad=22)
+    ax.set_title(title or _t("scorecard_title", language), pad=22)
     return ax
 
 
-def funnel(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+def funnel(table: pd.DataFrame, *, language: str = "en", ax: Axes | None = None, title: str | None = None) -> Axes:
     """Share of customers moving on at each journey stage, with intervals; the biggest drop in vermillion.
 
     Parameters
@@ -218,13 +231,14 @@ def funnel(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = N
     ax.barh(y, table["conversion"], color=colours,
             xerr=[table["conversion"] - table["low"], table["high"] - table["conversion"]], capsize=3)
     for yi, (value, reached) in enumerate(zip(table["conversion"], table["reached"])):
-        ax.text(value + 2, yi, f"{value:.0f}% of {reached:,}", va="center", fontsize=8)
+        ax.text(value + 2, yi, _t("of_reached", language, share=f"{value:.0f}%", reached=f"{reached:,}"),
+                va="center", fontsize=8)
     ax.set_yticks(y, table["name"])
     ax.invert_yaxis()
     ax.set_xlim(0, 120)
     ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel("customers moving on to the next step, %")
-    ax.set_title(title or "Journey funnel: who moves on at each stage")
+    ax.set_xlabel(_t("funnel_axis", language))
+    ax.set_title(title or _t("funnel_title", language))
     return ax
 
 
@@ -244,14 +258,14 @@ def journey_map(measured: pd.DataFrame, ranked: pd.DataFrame | None = None, *, t
     ax = _axes(ax, (9.0, 4.2))
     x = np.arange(len(measured))
     ax.fill_between(x, measured["satisfied_low"], measured["satisfied_high"], color=OKABE_ITO[0], alpha=0.2,
-                    label="95% interval")
-    ax.plot(x, measured["satisfied"], "-o", color=OKABE_ITO[0], label="satisfied, %")
+                    label=_t("interval", language))
+    ax.plot(x, measured["satisfied"], "-o", color=OKABE_ITO[0], label=_t("satisfied", language))
     pains = set(ranked.nsmallest(top, "rank")["touchpoint"]) if ranked is not None else set()
     for xi, (_, row) in zip(x, measured.iterrows()):
         if row["touchpoint"] in pains:
             ax.scatter([xi], [row["satisfied"]], s=220, facecolors="none", edgecolors=OKABE_ITO[5], linewidths=2,
                        zorder=3)
-            ax.annotate("pain point", (xi, row["satisfied"]), textcoords="offset points", xytext=(0, -24),
+            ax.annotate(_t("pain_point", language), (xi, row["satisfied"]), textcoords="offset points", xytext=(0, -24),
                         ha="center", fontsize=8, color=OKABE_ITO[5])
     names = stage_names(language)
     stages = measured["stage"].tolist()
@@ -263,13 +277,14 @@ def journey_map(measured: pd.DataFrame, ranked: pd.DataFrame | None = None, *, t
     ax.set_xticks(x, measured["name"], rotation=35, ha="right", fontsize=8)
     ax.set_xlim(-0.5, len(measured) - 0.5)
     ax.set_ylim(min(30, float(measured["satisfied_low"].min()) - 5), 108)
-    ax.set_ylabel("satisfied customers, %")
+    ax.set_ylabel(_t("satisfied_axis", language))
     ax.legend(loc="lower left", fontsize="small")
-    ax.set_title(title or "Journey map: satisfaction at each touchpoint", pad=18)
+    ax.set_title(title or _t("map_title", language), pad=18)
     return ax
 
 
-def priority_matrix(ranked: pd.DataFrame, *, top: int = 3, ax: Axes | None = None, title: str | None = None) -> Axes:
+def priority_matrix(ranked: pd.DataFrame, *, top: int = 3, language: str = "en", ax: Axes | None = None,
+                    title: str | None = None) -> Axes:
     """Pain-point priority against the effort to fix: quick wins sit top left.
 
     Parameters
@@ -288,11 +303,12 @@ def priority_matrix(ranked: pd.DataFrame, *, top: int = 3, ax: Axes | None = Non
     middle = ranked["priority"].median()
     ax.axhline(middle, color="#999999", linewidth=0.8)
     ax.axvline(3, color="#999999", linewidth=0.8)
-    ax.text(1.0, ax.get_ylim()[1] * 0.97, "quick wins", fontsize=8, color="#555555", va="top")
-    ax.text(5.0, ax.get_ylim()[1] * 0.97, "major projects", fontsize=8, color="#555555", va="top", ha="right")
+    ax.text(1.0, ax.get_ylim()[1] * 0.97, _t("quick_wins", language), fontsize=8, color="#555555", va="top")
+    ax.text(5.0, ax.get_ylim()[1] * 0.97, _t("major_projects", language), fontsize=8, color="#555555", va="top",
+            ha="right")
     ax.set_xlim(0.5, 5.5)
-    ax.set_xticks([1, 2, 3, 4, 5], ["1\neasy", "2", "3", "4", "5\nhard"])
-    ax.set_xlabel("effort to fix")
-    ax.set_ylabel("priority (0–100)")
-    ax.set_title(title or "Pain points: priority against effort to fix")
+    ax.set_xticks([1, 2, 3, 4, 5], [f"1\n{_t('easy', language)}", "2", "3", "4", f"5\n{_t('hard', language)}"])
+    ax.set_xlabel(_t("effort_axis", language))
+    ax.set_ylabel(_t("priority_axis", language))
+    ax.set_title(title or _t("priority_title", language))
     return ax

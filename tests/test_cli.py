@@ -112,3 +112,27 @@ def test_new_client_copies_the_template(tmp_path, capsys):
     assert client.name == "Client name" and client.survey.empty
     assert main(["new-client", str(target)]) == 1
     assert "already exists and is not empty" in capsys.readouterr().err
+
+
+def test_a_russian_client_gets_russian_fixed_texts(tmp_path):
+    import shutil
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import cxlib.plots
+
+    folder = Path(shutil.copytree(KIT_ROOT / "data" / "demo", tmp_path / "ru"))
+    toml = (folder / "client.toml").read_text(encoding="utf-8")
+    (folder / "client.toml").write_text(toml.replace('language = "en"', 'language = "ru"'), encoding="utf-8")
+    client = cxlib.load_client(folder)
+    result = cxlib.diagnosis.diagnose(client)
+    first = result.recommendations.iloc[0]
+    assert first["recommendation"].startswith("Клиентский сервис на стадии «Давай-давай»")
+    assert "Отдельный отдел клиентского сервиса" in first["recommendation"]
+    assert any("Устранить трудности в точке «Онлайн-запись»" in r for r in result.recommendations["recommendation"])
+    ax = cxlib.plots.funnel(cxlib.journey.funnel(client.journey, language="ru"), language="ru")
+    assert ax.get_xlabel() == "клиенты, перешедшие к следующему шагу, %"
+    assert "Покупка" in [label.get_text() for label in ax.get_yticklabels()]
+    assert cxlib.diagnosis.text("cover", "ru", first="2025-Q1", last="2025-Q4").startswith("Диагностика")
+    matplotlib.pyplot.close("all")
