@@ -142,8 +142,14 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
     by_channel = survey_analysis.changes(survey, "nps", within="channel", level=level)
     changes = pd.concat([company.assign(channel="(all)"), by_channel], ignore_index=True)
     changes = changes[changes["significant"]] if len(changes) else changes
-    for _, row in changes[changes["diff"] < 0].iterrows() if len(changes) else []:
-        recommend("nps_drop", {"group": row["channel"], "to": row["to"]},
+    drops = changes[changes["diff"] < 0] if len(changes) else changes
+    # a company-wide drop is explained by a channel's drop in the same period when there is one
+    by_channel_periods = set(drops.loc[drops["channel"] != "(all)", "to"]) if len(drops) else set()
+    for _, row in drops.iterrows() if len(drops) else []:
+        if row["channel"] == "(all)" and row["to"] in by_channel_periods:
+            continue
+        group = text("all_channels", language) if row["channel"] == "(all)" else row["channel"]
+        recommend("nps_drop", {"group": group, "to": row["to"]},
                   {"diff": f"{-row['diff']:.0f}", "from_": row["from"], "to": row["to"], "low": f"{row['low']:.0f}",
                    "high": f"{row['high']:.0f}", "p": f"{row['p_holm']:.2g}"})
 

@@ -7,22 +7,36 @@ from pathlib import Path
 import pandas as pd
 
 import cxlib
-from cxlib.demo import main, write_demo
+from cxlib.demo import main
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
-def test_generator_rewrites_the_demo_byte_identically(tmp_path):
+DATA = DEMO.parent
+
+
+def test_generator_rewrites_every_company_byte_identically(tmp_path):
+    from cxlib.cases import profiles
+
     assert main([str(tmp_path)]) == 0
-    written = sorted(p.name for p in tmp_path.iterdir())
-    committed = sorted(p.name for p in DEMO.iterdir() if p.name != "README.md")
-    assert written == committed
-    for name in written:
-        assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), f"{name} differs"
+    for profile in profiles().values():
+        written_folder, committed_folder = tmp_path / profile.folder, DATA / profile.folder
+        written = sorted(p.name for p in written_folder.iterdir())
+        committed = sorted(p.name for p in committed_folder.iterdir() if p.name != "README.md")
+        assert written == committed, profile.key
+        for name in written:
+            assert (written_folder / name).read_bytes() == (committed_folder / name).read_bytes(), \
+                f"{profile.folder}/{name} differs"
+        assert (committed_folder / "README.md").is_file(), f"{profile.folder} needs its README.md for trainers"
 
 
 def test_another_seed_gives_another_company(tmp_path):
-    write_demo(tmp_path, seed=7)
+    from dataclasses import replace
+
+    from cxlib.cases import profiles
+    from cxlib.demo import write_profile
+
+    write_profile(replace(profiles()["demo"], seed=7), tmp_path)
     assert (tmp_path / "survey.csv").read_bytes() != (DEMO / "survey.csv").read_bytes()
 
 

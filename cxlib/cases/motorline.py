@@ -1,0 +1,180 @@
+"""Motorline Service: the demo company, a growing car-service chain in its Go-Go stage (data/demo)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cxlib.cases import Change, Profile
+
+QUARTERS = [date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1), date(2026, 1, 1)]
+RESPONSES_PER_QUARTER = 600
+CHANNELS = {"phone": 0.35, "website": 0.25, "app": 0.20, "walk_in": 0.20}
+SEGMENTS = {"private": 0.8, "fleet": 0.2}
+CUSTOMERS = {"private": 1300, "fleet": 200}
+LOYAL_DETRACTORS = 60  # fleet customers on contract: they keep coming and would not recommend
+
+# (promoter, passive, detractor) shares; the phone line collapses in Q4 after a
+# new branch doubled the calls without new operators.
+NPS_MIX = {"phone": (0.48, 0.32, 0.20), "website": (0.50, 0.30, 0.20), "app": (0.55, 0.28, 0.17),
+           "walk_in": (0.52, 0.30, 0.18)}
+NPS_MIX_PHONE_Q4 = (0.31, 0.30, 0.39)
+
+DETRACTOR_REASONS = {"booking": 0.28, "delay_not_announced": 0.24, "long_wait": 0.14, "not_resolved": 0.10,
+                     "price": 0.10, "promise_broken": 0.06, "quality": 0.04, "staff_attitude": 0.04}
+DETRACTOR_REASONS_PHONE_Q4 = {"booking": 0.45, "long_wait": 0.25, "delay_not_announced": 0.15,
+                              "not_resolved": 0.10, "price": 0.05}
+PASSIVE_REASONS = {"": 0.45, "long_wait": 0.15, "price": 0.15, "booking": 0.10, "delay_not_announced": 0.10,
+                   "other": 0.05}
+PROMOTER_REASONS = {"": 0.55, "praise": 0.40, "other": 0.05}
+REASON_TOUCHPOINT = {"booking": ("purchase", "phone booking"), "delay_not_announced": ("experience", "repair status updates"),
+                     "long_wait": ("experience", "vehicle reception"), "not_resolved": ("experience", "vehicle handover"),
+                     "promise_broken": ("experience", "repair status updates"), "quality": ("experience", "vehicle handover"),
+                     "price": ("evaluation", "price check"), "staff_attitude": ("experience", "vehicle reception")}
+
+COMMENTS = {
+    "booking": [("en", "Could not get through on the phone to book, gave up twice."),
+                ("en", "Booking a slot took three calls."),
+                ("ru", "Не смог дозвониться, чтобы записаться на ремонт."),
+                ("ru", "Онлайн-запись не показала свободного времени, пришлось звонить.")],
+    "delay_not_announced": [("en", "Nobody told me the car would be late; I found out when I came to collect it."),
+                            ("en", "The part was delayed and I had to call to learn it."),
+                            ("ru", "О задержке узнал только когда приехал забирать машину."),
+                            ("ru", "Никто не предупредил, что запчасть задерживается.")],
+    "long_wait": [("en", "Waited forty minutes at reception."), ("ru", "Долго ждал приёмщика.")],
+    "not_resolved": [("en", "The noise is still there after the repair."), ("ru", "После ремонта проблема осталась.")],
+    "price": [("en", "Final bill higher than the estimate."), ("ru", "Итоговая сумма выше, чем в смете.")],
+    "promise_broken": [("en", "Promised a call back that never came."), ("ru", "Обещали перезвонить и не перезвонили.")],
+    "quality": [("en", "Scratch on the door after the service."), ("ru", "После сервиса царапина на двери.")],
+    "staff_attitude": [("en", "The receptionist was rude."), ("ru", "Приёмщик был груб.")],
+    "praise": [("en", "Fast and friendly, thank you!"), ("en", "Great mechanic, explained everything."),
+               ("ru", "Всё быстро и вежливо, спасибо!"), ("ru", "Мастер всё объяснил, рекомендую.")],
+    "other": [("en", "Coffee machine was broken."), ("ru", "Неудобная парковка.")],
+}
+
+CSI_BY_GROUP = {"promoter": [0.0, 0.01, 0.04, 0.30, 0.65], "passive": [0.02, 0.06, 0.30, 0.50, 0.12],
+                "detractor": [0.15, 0.30, 0.35, 0.17, 0.03]}
+CES_BY_GROUP = {"promoter": [0.0, 0.01, 0.02, 0.07, 0.20, 0.35, 0.35], "passive": [0.02, 0.04, 0.10, 0.24, 0.30, 0.20, 0.10],
+                "detractor": [0.12, 0.20, 0.22, 0.20, 0.14, 0.08, 0.04]}
+
+SCORECARD = [
+    # level, metric, unit, direction, target, benchmark, values by quarter
+    ("financial", "conversion", "%", "higher", 35, 32, [36.1, 35.9, 36.4, 36.0]),
+    ("financial", "churn_rate", "%", "lower", 15, 18, [19.5, 21.0, 23.2, 25.1]),
+    ("financial", "average_check", "EUR", "higher", 200, 190, [204.0, 209.5, 211.8, 215.2]),
+    ("financial", "repeat_purchase_rate", "%", "higher", 55, 50, [48.2, 46.9, 45.1, 43.4]),
+    ("financial", "acquisition_cost", "EUR", "lower", 40, 45, [37.8, 38.1, 37.5, 37.9]),
+    ("customer", "queue_time", "min", "lower", 15, 20, [14.0, 16.5, 18.0, 22.5]),
+    ("customer", "self_assessed_superior_service", "%", "higher", "", "", [80.0, 80.0, 90.0, 90.0]),
+    ("operational", "sla_compliance", "%", "higher", 90, 88, [89.0, 87.2, 85.0, 80.3]),
+    ("operational", "first_contact_resolution", "%", "higher", 75, 72, [76.0, 77.5, 76.8, 77.2]),
+    ("operational", "response_time", "h", "lower", 2, 3, [1.9, 2.4, 3.1, 4.2]),
+    ("operational", "resolution_time", "days", "lower", 3, 3.5, [2.8, 2.7, 2.9, 2.8]),
+    ("learning_growth", "enps", "points", "higher", 20, 12, [22.0, 18.0, 15.0, 12.0]),
+    ("learning_growth", "staff_turnover", "%", "lower", 20, 25, [26.0, 29.0, 31.5, 34.0]),
+    ("learning_growth", "training_hours", "h", "higher", 16, 12, [6.0, 5.5, 5.0, 4.0]),
+]
+
+STAGE_PROFILE = {"courtship": 1.7, "infancy": 2.8, "gogo": 4.3, "adolescence": 3.2, "prime": 2.4,
+                 "stability": 1.9, "aristocracy": 1.5, "recrimination": 1.5, "bureaucracy": 1.6, "death": 1.1}
+AXIS_PROFILE = {"flexibility": 3.9, "control": 2.1}
+ROLE_SHIFT = {"owner": {"prime": 1.4, "gogo": -0.7, "infancy": 0.3}, "manager": {"adolescence": 0.3},
+              "staff": {"gogo": 0.3, "prime": -0.3}}
+RESPONDENTS = [("owner", 1), ("manager", 3), ("staff", 6)]
+
+JOURNEY = [
+    # stage, touchpoint, channel, reached, moved-on share, satisfied share, high-effort share,
+    # complaints per 1000, expectation, perception, promises made share, kept share, delays share, announced share,
+    # effort to fix (1 easy .. 5 hard). Each stage's customers come from the previous stage's moved-on total;
+    # the experience and loyalty touchpoints follow one another.
+    ("awareness", "search and ads", "website", 15000, 0.60, 0.82, 0.08, 1, 3.6, 3.7, 0.00, 0.0, 0.00, 0.0, 3),
+    ("awareness", "recommendation", "word_of_mouth", 3000, 0.70, 0.88, 0.05, 1, 4.0, 4.1, 0.00, 0.0, 0.00, 0.0, 4),
+    ("evaluation", "price check", "website", 8400, 0.66, 0.74, 0.14, 4, 3.8, 3.4, 0.00, 0.0, 0.00, 0.0, 2),
+    ("evaluation", "phone enquiry", "phone", 2700, 0.64, 0.71, 0.22, 9, 4.0, 3.5, 0.10, 0.8, 0.00, 0.0, 2),
+    ("purchase", "online booking", "website", 4200, 0.42, 0.58, 0.38, 18, 4.2, 3.1, 0.00, 0.0, 0.00, 0.0, 2),
+    ("purchase", "phone booking", "phone", 3072, 0.36, 0.52, 0.45, 27, 4.1, 2.8, 0.20, 0.7, 0.00, 0.0, 3),
+    ("experience", "vehicle reception", "walk_in", 2870, 0.98, 0.79, 0.16, 11, 4.0, 3.8, 0.90, 0.86, 0.05, 0.5, 3),
+    ("experience", "repair status updates", "phone", 2813, 0.97, 0.55, 0.31, 24, 4.3, 2.9, 0.60, 0.66, 0.18, 0.24, 1),
+    ("experience", "vehicle handover", "walk_in", 2729, 0.96, 0.83, 0.09, 8, 4.1, 3.9, 0.30, 0.90, 0.02, 0.6, 3),
+    ("loyalty", "service reminder", "app", 2620, 0.60, 0.81, 0.06, 2, 3.5, 3.7, 0.00, 0.0, 0.00, 0.0, 2),
+    ("loyalty", "loyalty programme", "app", 1572, 0.65, 0.77, 0.07, 3, 3.7, 3.5, 0.00, 0.0, 0.00, 0.0, 4),
+]
+
+CHECKLIST = [
+    # touchpoint, criterion, weight, critical, pass rate
+    ("phone booking", "call answered within 60 seconds", 2.0, False, 0.40),
+    ("phone booking", "earliest free slot offered", 1.0, False, 0.60),
+    ("phone booking", "booking confirmed by text message", 1.0, False, 0.70),
+    ("vehicle reception", "greeted within 5 minutes", 1.0, False, 0.75),
+    ("vehicle reception", "written estimate given before work", 3.0, True, 0.92),
+    ("vehicle reception", "ready time promised", 1.0, False, 0.85),
+    ("vehicle reception", "customer's concerns written on the order", 2.0, False, 0.80),
+    ("repair status updates", "told of any delay before the promised time", 2.0, False, 0.35),
+    ("vehicle handover", "work explained", 1.0, False, 0.88),
+    ("vehicle handover", "old parts offered", 1.0, False, 0.70),
+    ("vehicle handover", "invoice matches the estimate", 3.0, True, 0.90),
+]
+
+CLIENT_TOML = """\
+# Motorline Service: the kit's demo company (synthetic; see README.md here).
+name = "Motorline Service"
+language = "en"            # en or ru: labels, charts and the report follow it
+currency = "EUR"
+
+[periods]
+frequency = "quarter"      # month, quarter or year; survey dates are grouped by it
+
+[scales.ces]               # customer effort: "It was easy to get my car serviced", 1..7
+min = 1
+max = 7
+higher_is = "easier"
+
+[targets]                  # for the metrics the kit derives from the survey and the visits
+nps = 30
+csi = 4.0
+csat = 75
+mystery_shopping_score = 85
+
+[benchmarks]
+nps = 25
+csat = 70
+mystery_shopping_score = 80
+"""
+
+
+PROFILE = Profile(
+    key="demo",
+    folder="demo",
+    seed=20250101,
+    client_toml=CLIENT_TOML,
+    period_starts=QUARTERS,
+    period_labels=["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"],
+    responses_per_period=RESPONSES_PER_QUARTER,
+    channels=CHANNELS,
+    segments=SEGMENTS,
+    customers=CUSTOMERS,
+    nps_mix=NPS_MIX,
+    change=Change("phone", 3, NPS_MIX_PHONE_Q4, DETRACTOR_REASONS_PHONE_Q4),
+    detractor_reasons=DETRACTOR_REASONS,
+    passive_reasons=PASSIVE_REASONS,
+    promoter_reasons=PROMOTER_REASONS,
+    reason_touchpoint=REASON_TOUCHPOINT,
+    touchpoint_by_channel={("booking", "website"): "online booking", ("booking", "app"): "online booking"},
+    comments=COMMENTS,
+    csi_by_group=CSI_BY_GROUP,
+    ces_by_group=CES_BY_GROUP,
+    effort_reason="booking",
+    loyal_detractors=LOYAL_DETRACTORS,
+    loyal_segment="fleet",
+    pii_comment=(123, "Please call me back on +7 912 345-67-89, nobody did."),
+    purchases_lambda={"private": 0.45, "fleet": 5.0},
+    check_size={"private": 185.0, "fleet": 260.0},
+    scorecard=SCORECARD,
+    scorecard_n={"self_assessed_superior_service": "10", "enps": "48"},
+    stage_profile=STAGE_PROFILE,
+    axis_profile=AXIS_PROFILE,
+    role_shift=ROLE_SHIFT,
+    respondents=RESPONDENTS,
+    journey=JOURNEY,
+    checklist=CHECKLIST,
+    not_applicable={"told of any delay": 0.4},
+)

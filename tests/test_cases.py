@@ -1,0 +1,66 @@
+"""The case library: each company's planted findings are found, by the library and by the notebooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import cxlib
+import cxlib.cli
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TEA_LEAF, VOLGA = DATA / "cases" / "tea_leaf", DATA / "cases" / "volga_bank"
+
+
+@pytest.fixture(scope="module")
+def tea_leaf():
+    client = cxlib.load_client(TEA_LEAF)
+    return client, cxlib.diagnosis.diagnose(client)
+
+
+@pytest.fixture(scope="module")
+def volga():
+    client = cxlib.load_client(VOLGA)
+    return client, cxlib.diagnosis.diagnose(client)
+
+
+def test_tea_leaf_planted_findings(tea_leaf):
+    client, result = tea_leaf
+    assert (result.lifecycle.verdict, result.lifecycle.stage) == ("stage", "infancy")
+    assert result.pain_points.iloc[0]["touchpoint"] == "delivery"
+    assert result.changes.empty  # 150 answers a quarter: no change is real
+    loop = result.closed_loop.iloc[0]
+    assert loop["low"] > 40  # the founder calls back within the hour
+    latest = result.scorecard.latest
+    assert latest.loc["training_hours", "status"] == "behind"
+    assert latest.loc["response_time", "status"] == "met"
+
+
+def test_volga_bank_planted_findings(volga):
+    client, result = volga
+    assert client.language == "ru" and client.config["scales"]["ces"]["higher_is"] == "harder"
+    assert (result.lifecycle.verdict, result.lifecycle.stage) == ("stage", "aristocracy")
+    assert result.pain_points.iloc[0]["touchpoint"] == "document check"
+    branch = result.changes[result.changes["channel"] == "branch"]
+    assert len(branch) == 1 and branch.iloc[0]["to"] == "2025-Q3" and branch.iloc[0]["diff"] < -15
+    assert result.closed_loop.iloc[0]["high"] < 1
+    hostages = result.loyalty.set_index("segment").loc["hostages"]
+    assert hostages["revenue_share"] > hostages["share"] > 10
+    assert "paperwork" in set(client.survey["reason_code"])  # a reason code the client added in client.toml
+    assert result.recommendations.iloc[0]["recommendation"].startswith("Клиентский сервис на стадии «Аристократия»")
+
+
+@pytest.mark.parametrize("case, expected", [
+    (TEA_LEAF, ["Infancy (margin", "delivery"]),
+    (VOLGA, ["Аристократия (margin", "document check", "branch 2025-Q2 2025-Q3"]),
+])
+def test_the_notebooks_find_each_case_through_cxkit_run(case, expected, tmp_path):
+    cxlib.cli.run(case, tmp_path / "out", echo=lambda *_: None)
+    notebook = nbformat.read(str(tmp_path / "out" / "05_diagnosis_report.ipynb"), as_version=4)
+    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+                      if o.output_type == "stream")
+    for finding in expected:
+        assert finding in printed, finding
+    assert (tmp_path / "out" / "report.html").is_file()
