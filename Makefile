@@ -20,7 +20,7 @@ report: $(STAMP)
 ## test: unit tests, then every notebook under nbval
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks
+	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
 
 ## bench: benchmarks, each with its ratio to a baseline measured in the same run
 bench: $(STAMP)
@@ -40,9 +40,11 @@ browser-deps:
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
-## notebooks: re-execute the notebooks on the demo so their committed outputs are current
+## notebooks: re-execute the notebooks on the demo so their committed outputs are current, and
+## regenerate the student copies in notebooks/exercises
 notebooks: $(STAMP)
 	$(BIN)/cxkit refresh
+	$(BIN)/cxkit exercises
 
 ## demo: rewrite data/demo from its seeded generator
 demo: $(STAMP)

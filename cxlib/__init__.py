@@ -5,7 +5,7 @@ the method in one module per chapter, the methodology itself as data in
 :mod:`cxlib.catalog`.
 """
 
-from cxlib import diagnosis, journey, lifecycle, scorecard
+from cxlib import check, diagnosis, journey, lifecycle, scorecard
 from cxlib.client import Client, DataError, Problem, SourceInfo, load_client, period_labels
 from cxlib.metrics import (Comparison, Estimate, ces, csat, csi, holm, mean_diff, nps, nps_diff, nps_from_counts,
                            nps_sample_size, share, share_diff)
@@ -14,7 +14,7 @@ from cxlib.survey import (changes, closed_loop, compare, estimate, loyalty_matri
                           value_tiers, versus_rest)
 
 __all__ = [
-    "diagnosis", "journey", "lifecycle", "scorecard",
+    "check", "diagnosis", "journey", "lifecycle", "scorecard",
     "Client", "DataError", "Problem", "SourceInfo", "load_client", "period_labels", "setup_notebook", "show",
     "Comparison", "Estimate", "ces", "csat", "csi", "holm", "mean_diff", "nps", "nps_diff", "nps_from_counts",
     "nps_sample_size", "share", "share_diff",

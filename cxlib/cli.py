@@ -11,6 +11,8 @@
     Turn a survey file of any size (CSV or Parquet) into ``survey_counts.csv`` with DuckDB.
 ``cxkit new-client DIR``
     Start a client folder from ``data/template``.
+``cxkit exercises [--out DIR]``
+    Write the student copies of the chapter notebooks (solutions replaced by stubs) to ``notebooks/exercises``.
 ``cxkit refresh [NOTEBOOK ...]``
     Re-execute notebooks in place on the demo, so their committed outputs are current.
 ``cxkit demo [DIR]``
@@ -217,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     aggregate_parser.add_argument("survey", help="survey.csv or survey.parquet, any size")
     aggregate_parser.add_argument("--out", required=True, help="the client folder to write survey_counts.csv into")
     aggregate_parser.add_argument("--frequency", default="quarter", choices=["month", "quarter", "year"])
+    exercises_parser = commands.add_parser("exercises", help="write the student copies of the notebooks")
+    exercises_parser.add_argument("--out", default=str(NOTEBOOKS / "exercises"))
     refresh_parser = commands.add_parser("refresh", help="re-execute notebooks in place on the demo (authors)")
     refresh_parser.add_argument("notebooks", nargs="*", type=Path)
     demo_parser = commands.add_parser("demo", help="rewrite the demo company's files")
@@ -243,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             path = aggregate(args.survey, args.out, frequency=args.frequency)
             print(f"cxkit: {path} written in {time.perf_counter() - started:.1f} s")
+        elif args.command == "exercises":
+            from cxlib.exercises import write_exercises
+
+            for path in write_exercises(NOTEBOOKS, Path(args.out)):
+                print(f"cxkit: student copy {path}")
         elif args.command == "refresh":
             refresh_notebooks(args.notebooks)
         elif args.command == "demo":

@@ -1,0 +1,64 @@
+"""Student copies of the chapter notebooks: the solutions taken out, the notebook still runs top to bottom.
+
+In the master notebooks a solution sits between ``### BEGIN SOLUTION`` and
+``### END SOLUTION`` (nbgrader's markers). The student copy replaces it with a
+harmless stub, ``answer = ...  # your answer here`` for the last name the
+solution assigns (the answer its check cell reads), so the check says "not
+solved yet" instead of failing.
+Outputs are cleared. ``cxkit exercises`` writes the copies to
+``notebooks/exercises/``; a test fails when the committed copies are stale.
+
+Examples
+--------
+>>> print(strip_solutions("### BEGIN SOLUTION\\nnps_by_hand = 30 - 20\\n### END SOLUTION"))
+nps_by_hand = ...  # your answer here
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
+ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)", re.MULTILINE)
+STUB = "...  # your answer here"
+
+
+def strip_solutions(source: str) -> str:
+    """Replace every solution region of a cell's source with a stub for the answer it assigns."""
+    def stub(match: re.Match) -> str:
+        names = ASSIGNED.findall(match.group(1))  # the last name assigned is the answer; the rest are working
+        return f"{names[-1]} = {STUB}" if names else "# your answer here"
+
+    return SOLUTION.sub(stub, source).rstrip("\n")
+
+
+def student_notebook(master: nbformat.NotebookNode, client_dir: str = "../../data/demo") -> nbformat.NotebookNode:
+    """The student copy of one master notebook (it lives one folder deeper, so the default client moves too)."""
+    notebook = copy.deepcopy(master)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = re.sub(r'client_dir = "[^"]*"', f'client_dir = "{client_dir}"', cell.source, count=1)
+        cell.source = strip_solutions(cell.source) if "### BEGIN SOLUTION" in cell.source else cell.source
+        cell.outputs = []
+        cell.execution_count = None
+    return notebook
+
+
+def write_exercises(notebooks: Path, out: Path) -> list[Path]:
+    """Write the student copy of every chapter notebook that has exercises; return the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
+        master = nbformat.read(str(path), as_version=4)
+        if not any("### BEGIN SOLUTION" in cell.source for cell in master.cells if cell.cell_type == "code"):
+            continue
+        target = out / path.name
+        nbformat.write(student_notebook(master), str(target))
+        written.append(target)
+    return written

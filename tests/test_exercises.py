@@ -1,0 +1,118 @@
+"""Exercises, quizzes and the student copies of the notebooks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import cxlib
+from cxlib import catalog
+from cxlib.check import answer
+from cxlib.exercises import strip_solutions, write_exercises
+
+KIT_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = KIT_ROOT / "notebooks"
+MASTERS = sorted(NOTEBOOKS.glob("0[1-5]_*.ipynb"))
+STUDENTS = sorted((NOTEBOOKS / "exercises").glob("*.ipynb"))
+CHECK = re.compile(r'cxlib\.check\.answer\("([^"]+)"')
+
+
+def plain(output: dict) -> str:
+    value = output.get("data", {}).get("text/plain", "")
+    return "".join(value) if isinstance(value, list) else value
+
+
+def check_cells(path: Path) -> list[dict]:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in notebook["cells"] if c["cell_type"] == "code" and CHECK.search("".join(c["source"]))]
+
+
+def test_every_chapter_has_three_to_five_exercises_and_a_quiz():
+    for path in MASTERS:
+        ids = [CHECK.search("".join(c["source"])).group(1) for c in check_cells(path)]
+        exercises = [i for i in ids if ".q" not in i]
+        quizzes = [i for i in ids if ".q" in i]
+        assert 3 <= len(exercises) <= 5, (path.name, ids)
+        assert quizzes, path.name
+
+
+def test_catalogue_and_notebooks_name_the_same_exercises():
+    in_notebooks = {CHECK.search("".join(c["source"])).group(1) for path in MASTERS for c in check_cells(path)}
+    in_catalogue = {entry["id"] for entry in catalog.load("exercises")["exercises"]}
+    assert in_notebooks == in_catalogue
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=lambda p: p.stem)
+def test_every_check_in_the_masters_says_correct(path):
+    for cell in check_cells(path):
+        text = "".join(plain(o) for o in cell["outputs"])
+        assert ": correct" in text, text
+        assert "student" in cell["metadata"].get("tags", [])
+
+
+def test_student_copies_are_current(tmp_path):
+    written = write_exercises(NOTEBOOKS, tmp_path)
+    assert [p.name for p in written] == [p.name for p in STUDENTS]
+    for fresh in written:
+        committed = NOTEBOOKS / "exercises" / fresh.name
+        assert nbformat.read(str(fresh), 4) == nbformat.read(str(committed), 4), \
+            f"{fresh.name} is stale: run `cxkit exercises` (or `make notebooks`)"
+
+
+def test_student_copies_hold_no_solutions_and_no_outputs():
+    for path in STUDENTS:
+        notebook = nbformat.read(str(path), 4)
+        for cell in notebook.cells:
+            assert "### BEGIN SOLUTION" not in cell.source
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", STUDENTS, ids=lambda p: p.stem)
+def test_student_copies_run_and_every_check_says_not_solved_yet(path):
+    notebook = nbformat.read(str(path), 4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    verdicts = [plain(o) for c in notebook.cells
+                if c.cell_type == "code" and CHECK.search(c.source) for o in c.outputs]
+    assert verdicts and all(v.endswith("not solved yet (replace ... with your answer)") for v in verdicts), verdicts
+
+
+def test_stub_keeps_the_answer_name():
+    source = "### BEGIN SOLUTION\nworking = 1\nanswer_value = working + 1\n### END SOLUTION\nprint('after')"
+    assert strip_solutions(source) == "answer_value = ...  # your answer here\nprint('after')"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return cxlib.load_client(KIT_ROOT / "data" / "demo")
+
+
+@pytest.mark.parametrize("exercise_id, given, status", [
+    ("04.1", 10, "correct"), ("04.1", 12, "wrong"), ("04.1", "ten", "wrong"), ("04.1", ..., "not solved yet"),
+    ("01.2", " Infancy ", "correct"), ("01.2", "c", "wrong"),
+    ("04.3", "phone", "correct"), ("04.3", "none", "wrong"),
+    ("04.5", "Phone NPS fell; the test says it is significant.", "correct"),
+    ("04.5", "NPS fell a lot.", "wrong"),
+    ("05.2", "Create a service department: 24% of delays announced.", "correct"),
+    ("05.2", "Be nicer to customers.", "wrong"),
+])
+def test_checks(demo, exercise_id, given, status):
+    verdict = answer(exercise_id, given, demo)
+    assert verdict.status == status, verdict
+    if status == "wrong":
+        assert "Hint:" in verdict.message or "expected a number" in verdict.message
+
+
+def test_data_derived_answers_follow_the_case():
+    bank = cxlib.load_client(KIT_ROOT / "data" / "cases" / "volga_bank")
+    assert answer("03.3", "document check", bank).correct
+    assert answer("01.4", "d", bank).correct        # Aristocracy: the service department with feedback loops
+    assert answer("04.3", "none", bank).correct     # the branches fell in Q3, not in the last quarter
+    shop = cxlib.load_client(KIT_ROOT / "data" / "cases" / "tea_leaf")
+    assert answer("04.2", "noise", shop).correct and answer("01.4", "a", shop).correct
