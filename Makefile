@@ -46,9 +46,9 @@ notebooks: $(STAMP)
 	$(BIN)/cxkit refresh
 	$(BIN)/cxkit exercises
 
-## demo: rewrite data/demo from its seeded generator
+## demo: rewrite data/demo and data/cases from the seeded generator
 demo: $(STAMP)
-	$(BIN)/python -m cxlib.demo data/demo
+	$(BIN)/python -m cxlib.demo
 
 clean:
 	rm -rf reports
