@@ -50,6 +50,14 @@ def chapter_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(path for path in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
+def _say_how_read(client, echo) -> None:
+    """How each file was read, and what the loader decided on the client's behalf."""
+    for source in client.sources:
+        echo(f"  {source}")
+    for note in client.notes:
+        echo(f"  note: {note}")
+
+
 def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
     """Execute one notebook on a client folder with papermill; return the seconds it took.
 
@@ -107,10 +115,7 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
     notebooks = chapter_notebooks(Path(notebooks_dir))
     workers = workers or min(4, os.cpu_count() or 1)
     echo(f"cxkit: diagnosing {client.name} ({client_dir}) with {len(notebooks)} notebooks")
-    for source in client.sources:
-        echo(f"  {source}")
-    for note in client.notes:
-        echo(f"  note: {note}")
+    _say_how_read(client, echo)
 
     from cxlib.client import CACHE_VARIABLE, save_cache
     from cxlib.diagnosis import text
@@ -159,10 +164,7 @@ def check(client_dir: str | Path, echo=print) -> None:
 
     client = load_client(client_dir)
     echo(f"cxkit: {client.name}: every file is valid")
-    for source in client.sources:
-        echo(f"  {source}")
-    for note in client.notes:
-        echo(f"  note: {note}")
+    _say_how_read(client, echo)
     summary = client.summary()
     for table, row in summary.iterrows():
         echo(f"  {row['file']:<22} {row['rows']:>7} rows" + ("" if row["supplied"] else "  (not supplied)"))
