@@ -22,6 +22,7 @@ import os
 import pickle
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -210,14 +211,14 @@ class Client:
 
     def summary(self) -> pd.DataFrame:
         """One row per table: the file, its rows and columns, whether it was supplied."""
-        supplied = {source.file for source in self.sources}
+        read = {Path(source.file).stem: source.file for source in self.sources}
         spec = catalog.contract()
         return pd.DataFrame(
             [
                 {
                     "table": key,
-                    "file": spec[key]["file"],
-                    "supplied": spec[key]["file"] in supplied,
+                    "file": read.get(Path(spec[key]["file"]).stem, spec[key]["file"]),
+                    "supplied": Path(spec[key]["file"]).stem in read,
                     "rows": len(table),
                     "columns": table.shape[1],
                 }
@@ -244,9 +245,19 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     def bad(key: str, value: Any, expected: str) -> None:
         problems.append(Problem("client.toml", None, key, None if value is None else str(value), expected))
 
-    if not str(config.get("name", "")).strip():
+    for key in ("periods", "scales", "reason_codes", "overrides", "targets", "benchmarks"):
+        if key in config and not isinstance(config[key], dict):
+            bad(key, config.pop(key), f"must be a table ([{key}]), not a single value")
+    if isinstance(config.get("scales", {}).get("ces", {}), dict) is False:
+        bad("scales.ces", config["scales"].pop("ces"), "must be a table ([scales.ces]) with min, max, higher_is")
+    if isinstance(config.get("periods", {}).get("labels", {}), dict) is False:
+        bad("periods.labels", config["periods"].pop("labels"), 'must be a table, e.g. { "2025-Q1" = "Q1 2025" }')
+    if not isinstance(config.get("name", ""), str):
+        bad("name", config.pop("name"), "must be text in quotes")
+    elif not config.get("name", "").strip():
         bad("name", None, "is missing: give the client's name")
-    if config.setdefault("language", "en") not in LANGUAGES:
+    config["language"] = str(config.get("language", "en")).strip().lower()
+    if config["language"] not in LANGUAGES:
         bad("language", config["language"], f"is not one of {', '.join(LANGUAGES)}")
     periods = config.setdefault("periods", {})
     if periods.setdefault("frequency", "quarter") not in PERIOD_FREQUENCIES:
@@ -339,11 +350,15 @@ def _read_text_table(path: Path, expected: set[str],
     text, encoding = _decode(path.read_bytes())
     head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     separator = _separator("\n".join(head))
-    head_rows = list(csv.reader(head, delimiter=separator))
-    if not head_rows:
+    head_rows = [row for row in csv.reader(head, delimiter=separator)]
+    if not any(head_rows):
         return None, None
     header = _header_row(head_rows, expected)
     width = len(head_rows[header])
+    names = [name.strip().lower() for name in head_rows[header]]
+    repeated = sorted({name for name in names if names.count(name) > 1 and name})
+    for name in repeated:
+        problems.append(Problem(path.name, header + 1, name, None, "appears twice in the header"))
     # the fast parser pads short rows silently, so count every record's fields first
     lengths = np.fromiter((len(fields) for fields in csv.reader(io.StringIO(text), delimiter=separator)), dtype=np.int64)
     ragged = np.flatnonzero((lengths != width) & (lengths > 0))
@@ -358,7 +373,7 @@ def _read_text_table(path: Path, expected: set[str],
     else:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_filter=False,
                             skiprows=header, skip_blank_lines=False, index_col=False)
-        frame.columns = [str(name).strip().lower() for name in frame.columns]
+        frame.columns = names  # as written: pandas would rename a repeated name to name.1
         frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
     frame = frame.loc[(frame != "").any(axis=1).to_numpy(dtype=bool)]  # blank lines carry nothing
     return frame, SourceInfo(path.name, encoding, separator, len(frame), header + 1)
@@ -369,21 +384,28 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "isoformat"):
-        text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
         return text[:-9] if text.endswith(" 00:00:00") else text
+    if isinstance(value, (date, time)):
+        return value.isoformat()
     return str(value)
 
 
-def _read_workbook(path: Path, expected: set[str]) -> tuple[pd.DataFrame, SourceInfo]:
+def _read_workbook(path: Path, expected: set[str]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        rows = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some exporters store a wrong size; read every row there is
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    rows = [r for r in rows]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        return None, None
     header = _header_row(rows, expected)
     width = max((i + 1 for i, v in enumerate(rows[header]) if v != ""), default=0) if rows else 0
     while rows and not any(rows[-1]):
@@ -751,6 +773,8 @@ def load_client(path: str | Path) -> Client:
         else:
             frame, source = _read_text_table(candidates[0], expected, problems)
         if frame is None:
+            problems.append(Problem(candidates[0].name, None, None, None,
+                                    "is empty; it needs at least the header row (see data/template)"))
             tables[key] = _empty_table(spec)
             continue
         sources.append(source)
@@ -760,15 +784,17 @@ def load_client(path: str | Path) -> Client:
     counts = tables["survey_counts"]
     if len(counts):
         problems += _count_problems(counts, config)
+    if len(tables["survey"]) and len(counts):
+        problems.append(Problem("survey_counts.csv", None, None, None,
+                                "is given beside survey.csv; give the survey one way, rows or counts"))
+    if not len(tables["survey"]) and not len(counts) and not any(p.file.startswith("survey") for p in problems):
+        problems.append(Problem("survey.csv", None, None, None,
+                                "holds no answers: the diagnosis needs the survey (or survey_counts.csv)"))
     if problems:
         raise DataError(folder, problems)
     for key in ("survey", "mystery_shopping"):
         tables[key]["period"] = period_labels(tables[key]["date"], config["periods"]["frequency"],
                                               config["periods"]["labels"])
-    if len(tables["survey"]) and len(counts):
-        problems.append(Problem("survey_counts.csv", None, None, None,
-                                "is given beside survey.csv; give the survey one way, rows or counts"))
-        raise DataError(folder, problems)
     if not len(counts):
         tables["survey_counts"] = survey_counts(tables["survey"])
     return Client(folder, config, tables, sources, notes)

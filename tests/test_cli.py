@@ -108,8 +108,10 @@ def test_new_client_copies_the_template(tmp_path, capsys):
     assert main(["new-client", str(target)]) == 0
     template = KIT_ROOT / "data" / "template"
     assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in template.iterdir())
-    client = cxlib.load_client(target)
-    assert client.name == "Client name" and client.survey.empty
+    with pytest.raises(cxlib.DataError) as caught:  # an unfilled template says what it needs
+        cxlib.load_client(target)
+    assert [str(p) for p in caught.value.problems] == [
+        "survey.csv: holds no answers: the diagnosis needs the survey (or survey_counts.csv)"]
     assert main(["new-client", str(target)]) == 1
     assert "already exists and is not empty" in capsys.readouterr().err
 

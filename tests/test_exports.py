@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import hashlib
 import shutil
 import tomllib
@@ -203,3 +204,65 @@ def test_nothing_the_kit_does_changes_the_client_files(tmp_path):
     export_comments(client.survey, tmp_path / "comments.csv")
     main(["check", str(folder)])
     assert checksums() == before
+
+
+def test_workbook_with_a_wrong_stored_size_and_time_cells(tmp_path):
+    from openpyxl import Workbook
+
+    folder = tmp_path / "xl"
+    folder.mkdir()
+    (folder / "client.toml").write_text('name = "Excel Co"\n', encoding="utf-8")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER + ["visit_time"])
+    for i in range(200):
+        sheet.append([f"R{i}", datetime(2025, 1, 5), "phone", "private", "C1", 9, 5, 6, None, None, None, None,
+                      datetime(2025, 1, 5, 9, 30).time()])
+    book.save(folder / "survey.xlsx")
+    import zipfile  # an exporter that writes a wrong <dimension>: the loader must still read every row
+    with zipfile.ZipFile(folder / "survey.xlsx") as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:M10"/>',
+                                               sheet_xml).encode()
+    with zipfile.ZipFile(folder / "survey.xlsx", "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    client = cxlib.load_client(folder)
+    assert len(client.survey) == 200
+    assert client.survey["visit_time"].iloc[0] == "09:30:00"
+
+
+@pytest.mark.parametrize("toml, expected", [
+    ('name = "X"\nscales = 5\n', "client.toml, scales: '5' must be a table ([scales]), not a single value"),
+    ('name = "X"\nperiods = "month"\n', "client.toml, periods: 'month' must be a table ([periods]), not a single value"),
+    ('name = "X"\n[periods]\nlabels = "x"\n', "client.toml, periods.labels: 'x' must be a table"),
+    ("name = 5\n", "client.toml, name: '5' must be text in quotes"),
+])
+def test_mistyped_client_toml_is_a_problem_not_a_traceback(tmp_path, toml, expected):
+    folder = Path(shutil.copytree(DEMO, tmp_path / "demo"))
+    (folder / "client.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(cxlib.DataError) as caught:
+        cxlib.load_client(folder)
+    assert str(caught.value.problems[0]).startswith(expected)
+
+
+def test_language_is_read_case_insensitively(tmp_path):
+    folder = Path(shutil.copytree(DEMO, tmp_path / "demo"))
+    text = (folder / "client.toml").read_text(encoding="utf-8").replace('language = "en"', 'language = "RU"')
+    (folder / "client.toml").write_text(text, encoding="utf-8")
+    assert cxlib.load_client(folder).language == "ru"
+
+
+def test_empty_files_and_repeated_header_names_are_named(tmp_path):
+    folder = Path(shutil.copytree(DEMO, tmp_path / "demo"))
+    (folder / "journey.csv").write_text("")
+    lines = (folder / "customers.csv").read_text().splitlines()
+    lines[0] = lines[0] + ",churned"
+    lines[1:] = [line + ",x" for line in lines[1:]]
+    (folder / "customers.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(cxlib.DataError) as caught:
+        cxlib.load_client(folder)
+    found = [str(p) for p in caught.value.problems]
+    assert "customers.csv row 1, churned: appears twice in the header" in found
+    assert "journey.csv: is empty; it needs at least the header row (see data/template)" in found
