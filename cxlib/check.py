@@ -75,7 +75,8 @@ def worst_financial_metric(client) -> list[str]:
     """The financial metrics behind target, the furthest first; the two furthest are both accepted."""
     from cxlib import scorecard
 
-    result = scorecard.assess(client.scorecard, client.answers, client.customers, client.config)
+    result = scorecard.assess(client.scorecard, client.answers, client.customers, client.config,
+                              language=client.language)
     behind = result.latest[(result.latest["level"] == "financial") & (result.latest["status"] == "behind")]
     shortfall = ((behind["value"] - behind["target"]) / behind["target"]).abs()
     ranked = list(shortfall.sort_values(ascending=False).index)
@@ -92,9 +93,10 @@ def delivery_gap_points(client) -> float:
 def top_pain_point(client) -> list[str]:
     from cxlib import journey
 
-    measured = journey.touchpoints(client.journey)
+    measured = journey.touchpoints(client.journey, language=client.language)
     links = journey.survey_links(client.survey) if client.has_rows else None
-    return [journey.priorities(measured, links).iloc[0]["touchpoint"]]
+    top = journey.priorities(measured, links).iloc[0]
+    return [top["touchpoint"], top["name"]]
 
 
 def company_change_real(client) -> list[str]:
@@ -174,12 +176,16 @@ def answer(exercise_id: str, value: Any, client: Any = None) -> Verdict:
     spec = exercise(exercise_id)
     if value is ... or value is None or (isinstance(value, str) and not value.strip()):
         return Verdict(exercise_id, NOT_SOLVED, f"{NOT_SOLVED} (replace ... with your answer)")
-    derived = COMPUTE[spec["compute"]](client) if "compute" in spec else None
+    try:
+        derived = COMPUTE[spec["compute"]](client) if "compute" in spec else None
+    except (ValueError, KeyError, IndexError, AttributeError) as error:
+        return Verdict(exercise_id, "not available", f"not available for this client: its data lacks what the "
+                                                     f"exercise needs ({error})")
     hint = spec.get("hint", "")
     if spec["kind"] == "number":
         expected = derived if derived is not None else spec["expected"]
         try:
-            number = float(value)
+            number = float(value.replace(",", ".")) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
             return Verdict(exercise_id, "wrong", f"expected a number, got {value!r}")
         if abs(number - float(expected)) <= spec.get("tolerance", 0):
@@ -192,8 +198,13 @@ def answer(exercise_id: str, value: Any, client: Any = None) -> Verdict:
         return Verdict(exercise_id, "wrong", f"not this one: {value!r}. Hint: {hint}")
     rubric = derived if derived is not None else [(point["name"], point["keywords"]) for point in spec["rubric"]]
     text = str(value).lower()
-    missing = [name for name, keywords in rubric
-               if not any(re.search(k, text) if k.startswith("\\") else k in text for k in keywords)]
+    def found(keyword: str) -> bool:
+        if keyword.startswith("\\"):
+            return re.search(keyword, text) is not None
+        # a short keyword must stand as a word ("нет" is not the end of "интернет")
+        return re.search(rf"(?<!\w){re.escape(keyword)}", text) is not None if len(keyword) <= 4 else keyword in text
+
+    missing = [name for name, keywords in rubric if not any(found(k) for k in keywords)]
     if not missing:
         return Verdict(exercise_id, "correct", "correct (every point of the rubric is there; your trainer reads the rest)")
     return Verdict(exercise_id, "wrong", "not yet: missing " + "; ".join(missing) + f". Hint: {hint}")

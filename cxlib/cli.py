@@ -37,6 +37,8 @@ TEMPLATE_CLIENT = KIT_ROOT / "data" / "template"
 # ipykernel logs a transport warning on every start and, now and then, a
 # shutdown interrupt; neither concerns the user, and cell errors surface anyway.
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
+# A chapter that has nothing to work on without a file is left out of the run, and the report says so.
+CHAPTER_NEEDS = {"01_lifecycle_stage": ("lifecycle", "lifecycle.csv"), "03_customer_journey": ("journey", "journey.csv")}
 REPORT_ORDER = ["05_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03_customer_journey",
                 "04_nps_csi_statistics"]
 
@@ -106,16 +108,21 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
         The report file.
     """
     from cxlib.client import load_client
-    from cxlib.report import write_report
+    from cxlib.report import chapter_title, write_report
 
     client_dir = Path(client_dir).resolve()
     client = load_client(client_dir)  # a DataError here costs no kernel start
     out = (Path(out_dir) if out_dir else Path("reports") / client_dir.name).resolve()
     out.mkdir(parents=True, exist_ok=True)
     notebooks = chapter_notebooks(Path(notebooks_dir))
+    left_out = [(nb, CHAPTER_NEEDS[nb.stem][1]) for nb in notebooks
+                if nb.stem in CHAPTER_NEEDS and not len(client.tables[CHAPTER_NEEDS[nb.stem][0]])]
+    notebooks = [nb for nb in notebooks if nb not in dict(left_out)]
     workers = workers or min(4, os.cpu_count() or 1)
     echo(f"cxkit: diagnosing {client.name} ({client_dir}) with {len(notebooks)} notebooks")
     _say_how_read(client, echo)
+    for notebook, file in left_out:
+        echo(f"  left out: {notebook.stem} ({file} not supplied)")
 
     from cxlib.client import CACHE_VARIABLE, save_cache
     from cxlib.diagnosis import text
@@ -150,6 +157,9 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
 
     subtitle = text("cover", language, first=periods[0], last=periods[-1]) if periods else ""
     executed = [out / f"{stem}.ipynb" for stem in REPORT_ORDER if (out / f"{stem}.ipynb").exists()]
+    if left_out:
+        subtitle += "\n\n" + text("left_out", language, chapters=", ".join(
+            f"{chapter_title(nb)} ({file})" for nb, file in left_out))
     report = write_report(executed, out / "report.html", title=name, subtitle=subtitle,
                           contents_label=text("contents", language))
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")

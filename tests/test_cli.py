@@ -138,3 +138,34 @@ def test_a_russian_client_gets_russian_fixed_texts(tmp_path):
     assert "Покупка" in [label.get_text() for label in ax.get_yticklabels()]
     assert cxlib.diagnosis.text("cover", "ru", first="2025-Q1", last="2025-Q4").startswith("Диагностика")
     matplotlib.pyplot.close("all")
+
+
+def test_a_client_with_the_survey_only_gets_a_report(tmp_path):
+    import shutil
+
+    folder = tmp_path / "survey_only"
+    folder.mkdir()
+    for name in ("client.toml", "survey.csv"):
+        shutil.copy(KIT_ROOT / "data" / "demo" / name, folder / name)
+    lines: list[str] = []
+    report = cxlib.cli.run(folder, tmp_path / "out", echo=lines.append)
+    assert "  left out: 01_lifecycle_stage (lifecycle.csv not supplied)" in lines
+    assert "  left out: 03_customer_journey (journey.csv not supplied)" in lines
+    page = report.read_text(encoding="utf-8")
+    assert "Not in this report, for lack of data: 01 · Lifecycle stage (lifecycle.csv)" in page
+    assert "05 · The diagnosis" in page and "02 · Balanced scorecard" in page
+
+
+def test_journey_chapter_without_mystery_shopping(tmp_path):
+    import shutil
+
+    folder = Path(shutil.copytree(KIT_ROOT / "data" / "demo", tmp_path / "no_visits"))
+    (folder / "mystery_shopping.csv").unlink()
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(KIT_ROOT / "notebooks" / "03_customer_journey.ipynb", notebooks)
+    cxlib.cli.run(folder, tmp_path / "out", notebooks_dir=notebooks, echo=lambda *_: None)
+    executed = nbformat.read(str(tmp_path / "out" / "03_customer_journey.ipynb"), as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+                      if o.output_type == "stream")
+    assert "mystery_shopping.csv not supplied: no visits to score." in printed
