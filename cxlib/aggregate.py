@@ -60,10 +60,26 @@ def aggregate(source: str | Path, out_dir: str | Path, *, frequency: str = "quar
     source, out_dir = Path(source), Path(out_dir)
     if frequency not in PERIOD_SQL:
         raise ValueError(f"frequency must be one of {', '.join(PERIOD_SQL)}; got {frequency!r}")
+    if not source.is_file():
+        raise ValueError(f"{source}: no such file")
     out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _aggregate(duckdb, source, out_dir, frequency, progress)
+    except duckdb.Error as error:  # a missing file or column, an encoding DuckDB cannot read
+        raise ValueError(f"{source.name}: DuckDB could not read it: {error}") from error
+
+
+def _aggregate(duckdb, source: Path, out_dir: Path, frequency: str, progress: bool) -> Path:
+    from cxlib.client import DONT_KNOW
+
     connection = duckdb.connect()
     connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     text = "NULLIF(TRIM(CAST({0} AS VARCHAR)), '')"
+    dont_know = ", ".join("'" + word.replace("'", "''") + "'" for word in sorted(DONT_KNOW))
+    # as the loader: a whole number, or a whole number written with its label ("9 - very likely");
+    # explicit don't-know words are blanks; anything else (9.6, "nine") cannot be read and stops the run
+    score = ("CASE WHEN lower({t}) IN ({dk}) THEN NULL "
+             "ELSE TRY_CAST(regexp_extract({t}, '^(-?[0-9]+)(\\s*([-–—:=.)]|\\s)\\s*[^0-9.,].*)?$', 1) AS INTEGER) END")
     connection.execute(f"""
         CREATE TEMP VIEW answers AS
         SELECT COALESCE(TRY_CAST({text.format('date')} AS DATE),
@@ -71,14 +87,15 @@ def aggregate(source: str | Path, out_dir: str | Path, *, frequency: str = "quar
                {text.format('date')} AS date_text,
                COALESCE(CAST(segment AS VARCHAR), '') AS segment,
                COALESCE(CAST(channel AS VARCHAR), '') AS channel,
-               {', '.join(f"{text.format(q)} AS {q}_text, TRY_CAST({text.format(q)} AS INTEGER) AS {q}"
-                          for q in QUESTIONS)}
+               {', '.join(f"{text.format(q)} AS {q}_text, lower({text.format(q)}) IN ({dont_know}) AS {q}_dont_know, "
+                          f"{score.format(t=text.format(q), dk=dont_know)} AS {q}" for q in QUESTIONS)}
         FROM {_source(source)}""")
     problems = []
     for column, parsed in [("date", "day")] + [(q, q) for q in QUESTIONS]:
+        known_blank = f" AND NOT {column}_dont_know" if column != "date" else ""
         bad = connection.execute(
             f"SELECT count(*), list(DISTINCT {column}_text)[1:5] FROM answers "
-            f"WHERE {column}_text IS NOT NULL AND {parsed} IS NULL").fetchone()
+            f"WHERE {column}_text IS NOT NULL AND {parsed} IS NULL{known_blank}").fetchone()
         if bad[0]:
             problems.append(f"{column}: {bad[0]} values cannot be read, e.g. {', '.join(map(repr, bad[1]))}")
     if problems:

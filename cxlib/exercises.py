@@ -17,6 +17,7 @@ nps_by_hand = ...  # your answer here
 from __future__ import annotations
 
 import copy
+import os
 import re
 from pathlib import Path
 
@@ -53,12 +54,13 @@ def student_notebook(master: nbformat.NotebookNode, client_dir: str = "../../dat
 def write_exercises(notebooks: Path, out: Path) -> list[Path]:
     """Write the student copy of every chapter notebook that has exercises; return the files written."""
     out.mkdir(parents=True, exist_ok=True)
+    demo = Path(os.path.relpath(notebooks.resolve().parent / "data" / "demo", out.resolve())).as_posix()
     written = []
     for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
         master = nbformat.read(str(path), as_version=4)
         if not any("### BEGIN SOLUTION" in cell.source for cell in master.cells if cell.cell_type == "code"):
             continue
         target = out / path.name
-        nbformat.write(student_notebook(master), str(target))
+        nbformat.write(student_notebook(master, demo), str(target))
         written.append(target)
     return written

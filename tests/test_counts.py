@@ -126,3 +126,24 @@ def test_aggregate_names_unreadable_values(tmp_path):
                       "R2,someday,web,a,nine,5,6\nR3,05.01.2025,web,a,,4,6\n")
     with pytest.raises(ValueError, match=r"date: 1 values cannot be read, e.g. 'someday'; nps: 1 values cannot be read"):
         aggregate(survey, tmp_path / "out", progress=False)
+
+
+def test_aggregate_reads_labels_and_dont_know_and_refuses_fractions(tmp_path):
+    pytest.importorskip("duckdb")
+    from cxlib.aggregate import aggregate
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text("response_id,date,channel,segment,nps,csi,ces\nR1,2025-01-05,web,a,9 - very likely,5,6\n"
+                      "R2,05.01.2025,web,a,N/A,4,6\nR3,2025-02-01,web,a,,не знаю,6\n", encoding="utf-8")
+    counts = pd.read_csv(aggregate(survey, tmp_path / "out", progress=False), dtype={"score": "Int64"})
+    nps = counts[counts["question"] == "nps"]
+    assert nps.loc[nps["score"] == 9, "n"].tolist() == [1]  # the label read
+    assert nps.loc[nps["score"].isna(), "n"].tolist() == [2]  # the don't-know and the blank, counted as blank
+    survey.write_text("response_id,date,channel,segment,nps,csi,ces\nR1,2025-01-05,web,a,9.6,5,6\n")
+    with pytest.raises(ValueError, match=r"nps: 1 values cannot be read, e.g. '9.6'"):
+        aggregate(survey, tmp_path / "out", progress=False)
+    with pytest.raises(ValueError, match="no such file"):
+        aggregate(tmp_path / "missing.parquet", tmp_path / "out", progress=False)
+    (tmp_path / "bad.csv").write_text("response_id,channel\nR1,web\n")
+    with pytest.raises(ValueError, match="DuckDB could not read it"):
+        aggregate(tmp_path / "bad.csv", tmp_path / "out", progress=False)
