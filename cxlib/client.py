@@ -411,6 +411,7 @@ def _read_workbook(path: Path, expected: set[str]) -> tuple[pd.DataFrame | None,
     while rows and not any(rows[-1]):
         rows.pop()
     frame = _framed(rows, header, width)
+    frame = frame.loc[(frame != "").any(axis=1).to_numpy(dtype=bool)]  # blank rows carry nothing, as in a CSV
     return frame, SourceInfo(path.name, "xlsx", ",", len(frame), header + 1)
 
 
