@@ -153,7 +153,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, metric: str, *, level: float = 0.9
     """
     column = METRIC_COLUMNS[metric]
     scale, _ = _scale_of(metric, scales)
-    (counts_a, missing_a), (counts_b, missing_b) = answer_counts(a, column, scale), answer_counts(b, column, scale)
+    counts_a, _ = answer_counts(a, column, scale)
+    counts_b, _ = answer_counts(b, column, scale)
     if metric == "nps":
         groups = lambda c: (int(c[9:].sum()), int(c[7:9].sum()), int(c[:7].sum()))  # noqa: E731
         return nps_diff(groups(counts_a), groups(counts_b), level=level)

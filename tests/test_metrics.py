@@ -9,7 +9,6 @@ by hand in the comments.
 from __future__ import annotations
 
 import math
-from itertools import product
 
 import numpy as np
 import pytest
