@@ -188,8 +188,8 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         behind = lagging[(lagging["status"] == "behind") & lagging.index.isin(known.index)]
         for metric, row in behind.head(TOP_SCORECARD_ITEMS).iterrows():
             recommend("scorecard", {"metric": row["name"], "improvement": known.loc[metric, "improvement"]},
-                      {"level": level_names[row["level"]], "value": scorecard._format(row["value"], row["unit"]),
-                       "target": scorecard._format(row["target"], row["unit"]),
+                      {"level": level_names[row["level"]], "value": scorecard.format_value(row["value"], row["unit"]),
+                       "target": scorecard.format_value(row["target"], row["unit"]),
                        "trend": ", worsening" if row["worsening"] and language == "en" else
                        (", ухудшается" if row["worsening"] else "")})
         if "self_assessed_superior_service" in set(card.table["metric"]):

@@ -260,7 +260,8 @@ class ScorecardResult:
         return flagged.sort_values(["behind_rank", "worsening"], ascending=[True, False]).drop(columns="behind_rank")
 
 
-def _format(value: float, unit: str) -> str:
+def format_value(value: float, unit: str) -> str:
+    """A value with its unit as the lists and recommendations print it: "25.1%", "4.2 h", "3.85 (1–5)"."""
     if unit.startswith("mean "):
         return f"{value:.2f} ({unit[5:]})"
     number = f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}"
@@ -271,16 +272,16 @@ def _lists(latest: pd.DataFrame, known: pd.DataFrame) -> dict[str, list[str]]:
     strengths, weaknesses, risks, improvements = [], [], [], []
     for metric, row in latest.iterrows():
         unit = row["unit"]
-        value = _format(row["value"], unit)
-        target = "" if pd.isna(row["target"]) else f" (target {_format(row['target'], unit)})"
+        value = format_value(row["value"], unit)
+        target = "" if pd.isna(row["target"]) else f" (target {format_value(row['target'], unit)})"
         if row["status"] == "behind":
             weaknesses.append(f"{row['name']}: {value}{target}")
         elif row["status"] == "met" and not row["below_benchmark"] and not row["worsening"]:
             strengths.append(f"{row['name']}: {value}{target}")
         if row["worsening"]:
-            risks.append(f"{row['name']} worsening: {_format(row['first'], unit)} → {value} over {row['periods']} periods")
+            risks.append(f"{row['name']} worsening: {format_value(row['first'], unit)} → {value} over {row['periods']} periods")
         if row["below_benchmark"]:
-            risks.append(f"{row['name']} worse than the benchmark ({_format(row['benchmark'], unit)})")
+            risks.append(f"{row['name']} worse than the benchmark ({format_value(row['benchmark'], unit)})")
         if row["status"] == "insufficient data":
             risks.append(f"{row['name']}: {value}{target}, too few answers to tell")
         if (row["status"] == "behind" or row["worsening"] or row["below_benchmark"]) and metric in known.index:
