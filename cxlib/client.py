@@ -259,25 +259,21 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     config["language"] = str(config.get("language", "en")).strip().lower()
     if config["language"] not in LANGUAGES:
         bad("language", config["language"], f"is not one of {', '.join(LANGUAGES)}")
-    periods = config.setdefault("periods", {})
-    if periods.setdefault("frequency", "quarter") not in PERIOD_FREQUENCIES:
-        bad("periods.frequency", periods["frequency"], f"is not one of {', '.join(PERIOD_FREQUENCIES)}")
-    periods.setdefault("labels", {})
-    ces = config.setdefault("scales", {}).setdefault("ces", {})
-    ces.setdefault("min", 1)
-    ces.setdefault("max", 7)
-    ces.setdefault("higher_is", "easier")
+    frequency = config.get("periods", {}).get("frequency", "quarter")
+    if frequency not in PERIOD_FREQUENCIES:
+        bad("periods.frequency", frequency, f"is not one of {', '.join(PERIOD_FREQUENCIES)}")
+    config = _with_defaults(config)
+    ces = config["scales"]["ces"]
     if ces["higher_is"] not in ("easier", "harder"):
         bad("scales.ces.higher_is", ces["higher_is"], "is not 'easier' or 'harder'")
     if not (isinstance(ces["min"], int) and isinstance(ces["max"], int) and ces["min"] < ces["max"]):
         bad("scales.ces", f"{ces['min']}..{ces['max']}", "is not a pair of whole numbers with min < max")
         ces["min"], ces["max"] = 1, 7  # check the answers against the usual scale meanwhile
-    config.setdefault("reason_codes", {})
-    config.setdefault("overrides", {})
     return config
 
 
 def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
+    """client.toml's defaults, filled in once; an unusable frequency falls back to quarters (and is reported)."""
     config.setdefault("name", "")
     config.setdefault("language", "en")
     config.setdefault("periods", {}).setdefault("frequency", "quarter")
