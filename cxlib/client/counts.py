@@ -1,0 +1,68 @@
+"""The survey as score counts, and period labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxlib.client.config import PERIOD_FREQUENCIES
+from cxlib.client.problems import Problem
+
+SCORE_SCALES = {"nps": (0, 10), "csi": (1, 5)}
+COUNT_KEYS = ["period", "segment", "channel"]
+
+
+def period_labels(dates: pd.Series, frequency: str = "quarter", labels: dict[str, str] | None = None) -> pd.Series:
+    """Label each date with its period, e.g. ``2025-Q3``, renamed through ``labels``.
+
+    Examples
+    --------
+    >>> period_labels(pd.Series(pd.to_datetime(["2025-02-01", "2025-08-15"]))).tolist()
+    ['2025-Q1', '2025-Q3']
+    """
+    codes, distinct = pd.factorize(dates)  # a survey has a few hundred dates, repeated
+    periods = pd.Series(pd.DatetimeIndex(distinct).to_period(PERIOD_FREQUENCIES[frequency]).astype(str))
+    periods = periods.str.replace(r"(\d{4})Q(\d)", r"\1-Q\2", regex=True).replace(labels or {})
+    return pd.Series(np.append(periods.to_numpy(dtype=object), "")[codes], index=dates.index, dtype="str")
+
+
+
+def _count_problems(counts: pd.DataFrame, config: dict[str, Any]) -> list[Problem]:
+    """Scores outside their question's scale in survey_counts.csv."""
+    scales = {**SCORE_SCALES, "ces": (config["scales"]["ces"]["min"], config["scales"]["ces"]["max"])}
+    problems = []
+    for question, (low, high) in scales.items():
+        part = counts[(counts["question"] == question) & counts["score"].notna()]
+        outside = part[(part["score"] < low) | (part["score"] > high)]
+        problems += [Problem("survey_counts.csv", int(row), "score", str(score), f"is outside {low}–{high} for {question}")
+                     for row, score in outside["score"].items()]
+    return problems
+
+
+def survey_counts(survey: pd.DataFrame) -> pd.DataFrame:
+    """The survey as counts: how many answers each score got, per period, segment, channel and question.
+
+    This is the table ``survey_counts.csv`` holds, and what one ``GROUP BY``
+    in a client's warehouse produces (see docs/large_clients.md). Blank
+    answers are counted with a blank score.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"period": ["Q1", "Q1"], "segment": ["a", "a"], "channel": ["web", "web"],
+    ...                      "nps": pd.array([9, 9], dtype="Int64"), "csi": pd.array([5, None], dtype="Int64"),
+    ...                      "ces": pd.array([6, 6], dtype="Int64")})
+    >>> survey_counts(rows)[["question", "score", "n"]].to_dict("list")
+    {'question': ['nps', 'csi', 'csi', 'ces'], 'score': [9, 5, <NA>, 6], 'n': [2, 1, 1, 2]}
+    """
+    parts = []
+    for question in ("nps", "csi", "ces"):
+        grouped = survey.groupby(COUNT_KEYS + [question], dropna=False, observed=True, sort=True).size()
+        part = grouped.rename("n").reset_index().rename(columns={question: "score"})
+        part.insert(3, "question", question)
+        parts.append(part)
+    counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    counts["score"] = counts["score"].astype("Int64")
+    counts["n"] = counts["n"].astype("Int64")
+    return counts.reset_index(drop=True)
