@@ -20,11 +20,24 @@ import numpy as np
 import pandas as pd
 
 from cxlib import catalog
-from cxlib.metrics import (Comparison, Estimate, holm, mean_diff, mean_from_counts, nps_diff, nps_from_counts,
-                           score_counts, share, share_diff)
+from cxlib.client.counts import csat_from_csi, with_csat_counts
+from cxlib.metrics import (
+    Comparison,
+    Estimate,
+    holm,
+    mean_diff,
+    mean_from_counts,
+    nps_diff,
+    nps_from_counts,
+    score_counts,
+    share,
+    share_diff,
+)
+from cxlib.periods import sort_periods
 
-# The satisfaction question (1–5) gives both the CSI (its mean) and the CSAT (its top-2 box).
-METRIC_COLUMNS = {"nps": "nps", "csat": "csi", "csi": "csi", "ces": "ces"}
+# CSAT is the share of satisfied answers: the client's own question, read as 1/0 by the loader, or the top-2 box
+# of the 1–5 CSI question when the survey has no CSAT question (cxlib.client.counts.csat_from_csi).
+METRIC_COLUMNS = {"nps": "nps", "csat": "csat", "csi": "csi", "ces": "ces"}
 DETRACTOR_MAX = 6
 NPS_GROUPS = ("promoter", "passive", "detractor")
 
@@ -33,7 +46,24 @@ def _scale_of(metric: str, scales: dict[str, Any] | None) -> tuple[tuple[int, in
     if metric == "ces":
         scale = (scales or {}).get("ces", {})
         return (int(scale.get("min", 1)), int(scale.get("max", 7))), scale.get("higher_is", "easier")
-    return ((0, 10) if metric == "nps" else (1, 5)), "better"
+    return {"nps": (0, 10), "csat": (0, 1)}.get(metric, (1, 5)), "better"
+
+
+def period_order(survey: pd.DataFrame, over: str = "period") -> list[str]:
+    """The periods of a survey table in time order: by their earliest date, else by their labels (never as text)."""
+    labels = survey[over][survey[over].notna() & (survey[over] != "")]
+    if "date" in survey and survey["date"].notna().any():
+        return list(survey.loc[labels.index].groupby(over)["date"].min().sort_values().index)
+    return sort_periods(labels)
+
+
+def _with_csat(survey: pd.DataFrame) -> pd.DataFrame:
+    """A survey table with CSAT answers: its own, or derived from CSI (for tables not made by the loader)."""
+    if is_counts(survey):
+        return with_csat_counts(survey) if len(survey) else survey
+    if "csat" not in survey and "csi" in survey:
+        return survey.assign(csat=csat_from_csi(survey["csi"].astype("Int64")))
+    return survey
 
 
 def is_counts(frame: pd.DataFrame) -> bool:
@@ -53,6 +83,8 @@ def answer_counts(survey: pd.DataFrame, question: str, scale: tuple[int, int]) -
     nothing else, which is why a counts file gives the same results as the
     rows it was made from.
     """
+    if question == "csat":
+        survey = _with_csat(survey)
     if not is_counts(survey):
         return score_counts(survey[question], *scale, what=f"{question.upper()} scores")
     part = survey[survey["question"] == question]
@@ -91,7 +123,7 @@ def estimate(survey: pd.DataFrame, metric: str, *, level: float = 0.95, method: 
         return nps_from_counts(int(counts[9:].sum()), int(counts[7:9].sum()), int(counts[:7].sum()), level=level,
                                method=method, missing=missing)
     if metric == "csat":
-        return share(int(counts[-2:].sum()), int(counts.sum()), level=level, metric="CSAT", missing=missing)
+        return share(int(counts[1]), int(counts.sum()), level=level, metric="CSAT", missing=missing)
     result = mean_from_counts(counts, scale, level=level, metric=metric.upper(), missing=missing)
     if metric == "ces":
         return Estimate(**{**result.to_dict(), "unit": f"{result.unit}, higher = {higher_is}"})
@@ -104,8 +136,13 @@ def _groups(survey: pd.DataFrame, by: str | Sequence[str] | None):
         return
     keys = [by] if isinstance(by, str) else list(by)
     # dropna=False: a row with a blank group value is a group of its own, never lost
-    for values, part in survey.groupby(keys, sort=True, observed=True, dropna=False):
-        values = values if isinstance(values, tuple) else (values,)
+    groups = [(values if isinstance(values, tuple) else (values,), part)
+              for values, part in survey.groupby(keys, sort=True, observed=True, dropna=False)]
+    if "period" in keys:  # periods in time order, whatever their labels
+        rank = {label: i for i, label in enumerate(period_order(survey))}
+        at = keys.index("period")
+        groups.sort(key=lambda group: rank.get(group[0][at], len(rank)))  # stable: other keys stay sorted
+    for values, part in groups:
         yield dict(zip(keys, values)), part
 
 
@@ -159,8 +196,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, metric: str, *, level: float = 0.9
         groups = lambda c: (int(c[9:].sum()), int(c[7:9].sum()), int(c[:7].sum()))  # noqa: E731
         return nps_diff(groups(counts_a), groups(counts_b), level=level)
     if metric == "csat":
-        return share_diff(int(counts_a[-2:].sum()), int(counts_a.sum()), int(counts_b[-2:].sum()),
-                          int(counts_b.sum()), level=level, metric="CSAT")
+        return share_diff(int(counts_a[1]), int(counts_a.sum()), int(counts_b[1]), int(counts_b.sum()), level=level,
+                          metric="CSAT")
     return mean_diff(counts_a, counts_b, scale, level=level, metric=metric.upper())
 
 
@@ -196,9 +233,7 @@ def changes(survey: pd.DataFrame, metric: str = "nps", *, over: str = "period", 
     rows = []
     dated = survey[survey[over].notna() & (survey[over] != "")]
     for keys, part in _groups(dated, within):
-        # periods in time order (labels may be renamed, so never alphabetically)
-        periods = (part.groupby(over)["date"].min().sort_values().index if "date" in part
-                   else sorted(part[over].unique()))
+        periods = period_order(part, over)  # labels may be renamed, so never alphabetically
         for earlier, later in zip(periods, periods[1:]):
             result = compare(part[part[over] == later], part[part[over] == earlier], metric, level=level,
                              scales=scales)

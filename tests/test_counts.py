@@ -103,6 +103,7 @@ def test_aggregate_csv_and_parquet_match_the_kit(tmp_path):
     from cxlib.aggregate import aggregate
 
     expected = cxlib.load_client(DEMO).counts
+    expected = expected[expected["question"] != "csat"]  # the loader derives CSAT from the CSI counts
     parquet = tmp_path / "survey.parquet"
     source = str(DEMO / "survey.csv").replace("'", "''")
     duckdb.execute(f"COPY (SELECT * FROM read_csv('{source}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)")

@@ -68,3 +68,19 @@ def label(entry: dict[str, Any], language: str, field: str = "name") -> str:
     'Расцвет'
     """
     return entry.get(f"{field}_{language}") or entry[f"{field}_en"]
+
+
+def gap(need: str, language: str, **values: object) -> str:
+    """The sentence saying why an analysis that needs ``need`` cannot run (``cxlib/catalog/gaps.toml``).
+
+    Examples
+    --------
+    >>> gap("nps", "en")
+    'The survey has no NPS answers (likelihood to recommend), so NPS cannot be computed.'
+    """
+    return label(load("gaps")["gaps"], language, need).format(**values)
+
+
+def gap_label(key: str, language: str) -> str:
+    """A label the loader gives to what the data leaves out: ``undated`` (one period) or ``not_given`` (a group)."""
+    return label(load("gaps")["labels"], language, key)

@@ -26,10 +26,11 @@ from cxlib import catalog
 from cxlib.client.cache import CACHE_VARIABLE, _cached, save_cache
 from cxlib.client.config import LANGUAGES, PERIOD_FREQUENCIES, _read_config, _with_defaults
 from cxlib.client.convert import DONT_KNOW
-from cxlib.client.counts import COUNT_KEYS, _count_problems, period_labels, survey_counts
+from cxlib.client.counts import COUNT_KEYS, _count_problems, csat_from_csi, period_labels, survey_counts, with_csat_counts
 from cxlib.client.problems import DataError, Problem, SourceInfo
 from cxlib.client.reading import _read_text_table, _read_workbook
-from cxlib.client.validate import _empty_table, _validate_table
+from cxlib.client.validate import _empty_table, _validate_table, mapped_headers
+from cxlib.periods import sort_periods
 
 __all__ = ["CACHE_VARIABLE", "COUNT_KEYS", "DONT_KNOW", "LANGUAGES", "PERIOD_FREQUENCIES", "Client", "DataError",
            "Problem", "SourceInfo", "load_client", "period_labels", "save_cache", "survey_counts"]
@@ -53,6 +54,9 @@ class Client:
         How each file was read.
     notes : list of str
         Everything the loader decided on the client's behalf.
+    csat_source : {"csat", "csi"}
+        Where CSAT comes from: the client's own satisfaction question, or the
+        top-2 box of the 1–5 CSI question.
     """
 
     path: Path
@@ -60,6 +64,7 @@ class Client:
     tables: dict[str, pd.DataFrame]
     sources: list[SourceInfo] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    csat_source: str = "csi"
 
     @property
     def name(self) -> str:
@@ -90,11 +95,62 @@ class Client:
 
     @property
     def periods(self) -> list[str]:
-        """The survey's periods in time order."""
+        """The survey's periods in time order (an undated survey is one period, "all answers")."""
         if self.has_rows:
             dated = self.survey[self.survey["period"] != ""]
+            if dated["date"].isna().all():
+                return list(dated["period"].unique()[:1])
             return list(dated.groupby("period")["date"].min().sort_values().index)
-        return sorted(p for p in self.counts["period"].unique() if p)
+        return sort_periods(self.counts["period"], order=self.config["periods"]["order"])
+
+    def answered(self, question: str) -> int:
+        """How many answers (blanks excluded) a survey question got: ``nps``, ``csat``, ``csi``, ``ces``."""
+        counts = self.counts
+        part = counts[(counts["question"] == question) & counts["score"].notna()]
+        return int(part["n"].sum())
+
+    def lacks(self, *needs: str) -> str | None:
+        """The one sentence, in the client's language, saying why an analysis that needs ``needs`` cannot run.
+
+        ``None`` when the data supports it. Needs are the survey questions
+        (``"nps"``, ``"csat"``, ``"csi"``, ``"ces"``, or ``"score"`` for any of
+        them), ``"periods"`` (two or more), ``"channel"``, ``"segment"``,
+        ``"rows"`` (one row per response), the survey columns ``"reason_code"``,
+        ``"followed_up_at"``, ``"customer_id"``, ``"comment"``, and the optional
+        files ``"customers"``, ``"journey"``, ``"lifecycle"``, ``"scorecard"``,
+        ``"mystery_shopping"``.
+
+        Examples
+        --------
+        >>> gap = client.lacks("nps", "periods")             # doctest: +SKIP
+        >>> print(gap or "NPS by period can be computed")   # doctest: +SKIP
+        """
+        for need in needs:
+            if not self._supports(need):
+                key = "dates" if need == "periods" and not self._supports("dates") else need
+                return catalog.gap(key, self.language, period=(self.periods or [""])[0])
+        return None
+
+    def _supports(self, need: str) -> bool:
+        if need in ("nps", "csat", "csi", "ces"):
+            return self.answered(need) > 0
+        if need == "score":
+            return any(self.answered(question) > 0 for question in ("nps", "csat", "csi", "ces"))
+        if need == "periods":
+            return len(self.periods) > 1
+        if need == "dates":
+            return not self.has_rows or self.survey["date"].notna().any()
+        if need in ("channel", "segment"):
+            return bool((self.answers[need] != catalog.gap_label("not_given", self.language)).any())
+        if need == "rows":
+            return self.has_rows
+        if need in ("reason_code", "customer_id", "comment"):
+            return self.has_rows and bool((self.survey[need].astype(str).str.strip() != "").any())
+        if need == "followed_up_at":
+            return self.has_rows and bool(self.survey["contact_at"].notna().any())
+        if need in self.tables:
+            return len(self.tables[need]) > 0
+        raise ValueError(f"unknown need {need!r}")
 
     def responses(self, by: str | list[str] = "period") -> pd.Series:
         """Number of responses per group, from the rows or from the NPS question's counts (blanks included)."""
@@ -181,54 +237,85 @@ def load_client(path: str | Path) -> Client:
     config = _read_config(folder, problems)
     # Carry on after a problem in client.toml: the files are checked with the defaults, so one pass lists all.
     config = _with_defaults(config)
+    tables = {key: _read_table(folder, key, spec, config, problems, notes, sources)
+              for key, spec in catalog.contract().items()}
+    problems += _survey_problems(tables, config, problems)
+    if problems:
+        raise DataError(folder, problems)
+    csat_source = _finish_survey(tables, config, notes)
+    return Client(folder, config, tables, sources, notes, csat_source)
 
-    tables: dict[str, pd.DataFrame] = {}
-    for key, spec in catalog.contract().items():
-        stem = Path(spec["file"]).stem
-        candidates = [folder / f"{stem}{suffix}" for suffix in (".csv", ".xlsx") if (folder / f"{stem}{suffix}").is_file()]
-        if len(candidates) > 1:
+
+def _files_of(folder: Path, spec: dict[str, Any]) -> list[Path]:
+    stem = Path(spec["file"]).stem
+    return [folder / f"{stem}{suffix}" for suffix in (".csv", ".xlsx") if (folder / f"{stem}{suffix}").is_file()]
+
+
+def _read_table(folder: Path, key: str, spec: dict[str, Any], config: dict[str, Any], problems: list[Problem],
+                notes: list[str], sources: list[SourceInfo]) -> pd.DataFrame:
+    """Read, convert and check one file of the contract; an absent file is an empty table (and a note)."""
+    candidates = _files_of(folder, spec)
+    if len(candidates) > 1:
+        problems.append(Problem(spec["file"], None, None, None,
+                                f"is there twice ({' and '.join(c.name for c in candidates)}); keep one"))
+    if len(candidates) != 1:
+        alternative = spec.get("required_unless")
+        has_alternative = alternative and _files_of(folder, catalog.contract()[alternative])
+        if not candidates and spec.get("required") and not has_alternative:
             problems.append(Problem(spec["file"], None, None, None,
-                                    f"is there twice ({' and '.join(c.name for c in candidates)}); keep one"))
-        if len(candidates) != 1:
-            alternative = spec.get("required_unless")
-            has_alternative = alternative and any(
-                (folder / f"{Path(catalog.contract()[alternative]['file']).stem}{suffix}").is_file()
-                for suffix in (".csv", ".xlsx"))
-            if not candidates and spec.get("required") and not has_alternative:
-                problems.append(Problem(spec["file"], None, None, None,
-                                        f"is missing (or {stem}.xlsx); the kit cannot run without it"))
-            elif not candidates and not spec.get("instead_of"):
-                notes.append(f"{spec['file']} not supplied: the analyses that need it are skipped")
-            tables[key] = _empty_table(spec)
-            continue
-        expected = {c["name"] for c in spec["columns"]}
-        if candidates[0].suffix == ".xlsx":
-            frame, source = _read_workbook(candidates[0], expected)
-        else:
-            frame, source = _read_text_table(candidates[0], expected, problems)
-        if frame is None:
-            problems.append(Problem(candidates[0].name, None, None, None,
-                                    "is empty; it needs at least the header row (see data/template)"))
-            tables[key] = _empty_table(spec)
-            continue
-        sources.append(source)
-        tables[key] = _validate_table(key, frame, {**spec, "file": source.file}, config, source.separator,
-                                      problems, notes)
+                                    f"is missing (or {Path(spec['file']).stem}.xlsx); the kit cannot run without it"))
+        elif not candidates and not spec.get("instead_of"):
+            notes.append(f"{spec['file']} not supplied: the analyses that need it are skipped")
+        return _empty_table(spec)
+    expected = {c["name"] for c in spec["columns"]} | set(mapped_headers({**spec, "key": key}, config).values())
+    if candidates[0].suffix == ".xlsx":
+        frame, source = _read_workbook(candidates[0], expected)
+    else:
+        frame, source = _read_text_table(candidates[0], expected, problems)
+    if frame is None:
+        problems.append(Problem(candidates[0].name, None, None, None,
+                                "is empty; it needs at least the header row (see data/template)"))
+        return _empty_table(spec)
+    sources.append(source)
+    return _validate_table(key, frame, {**spec, "file": source.file}, config, source.separator, problems, notes)
 
+
+def _survey_problems(tables: dict[str, pd.DataFrame], config: dict[str, Any], found: list[Problem]) -> list[Problem]:
+    """The survey must come one way (rows or counts) and hold answers (unless ``found`` already says why not)."""
+    problems: list[Problem] = []
     counts = tables["survey_counts"]
     if len(counts):
         problems += _count_problems(counts, config)
     if len(tables["survey"]) and len(counts):
         problems.append(Problem("survey_counts.csv", None, None, None,
                                 "is given beside survey.csv; give the survey one way, rows or counts"))
-    if not len(tables["survey"]) and not len(counts) and not any(p.file.startswith("survey") for p in problems):
+    if not len(tables["survey"]) and not len(counts) and not any(p.file.startswith("survey") for p in found):
         problems.append(Problem("survey.csv", None, None, None,
                                 "holds no answers: the diagnosis needs the survey (or survey_counts.csv)"))
-    if problems:
-        raise DataError(folder, problems)
+    return problems
+
+
+def _finish_survey(tables: dict[str, pd.DataFrame], config: dict[str, Any], notes: list[str]) -> str:
+    """Periods, named blanks in the group columns, CSAT and the counts; return where CSAT comes from."""
+    language = config["language"]
+    survey = tables["survey"]
     for key in ("survey", "mystery_shopping"):
         tables[key]["period"] = period_labels(tables[key]["date"], config["periods"]["frequency"],
                                               config["periods"]["labels"])
-    if not len(counts):
-        tables["survey_counts"] = survey_counts(tables["survey"])
-    return Client(folder, config, tables, sources, notes)
+    if len(survey) and survey["date"].isna().all():
+        survey["period"] = catalog.gap_label("undated", language)
+        notes.append(f"survey.csv has no dates: all {len(survey)} answers form one period "
+                     f"({survey['period'].iloc[0]!r})")
+    own_csat = len(survey) and survey["csat"].notna().any() or (tables["survey_counts"]["question"] == "csat").any()
+    if len(survey) and not own_csat:
+        survey["csat"] = csat_from_csi(survey["csi"])
+    counts = tables["survey_counts"] if len(tables["survey_counts"]) else survey_counts(survey)
+    tables["survey_counts"] = with_csat_counts(counts)
+    not_given = catalog.gap_label("not_given", language)
+    for table in (survey, tables["survey_counts"]):
+        for column in COUNT_KEYS[1:]:
+            blank = table[column].astype(str).str.strip() == ""
+            if blank.any() and len(table) and not blank.all():
+                notes.append(f"{column}: {int(blank.sum())} blank values form the group {not_given!r}")
+            table[column] = table[column].astype(str).where(~blank, not_given)
+    return "csat" if own_csat else "csi"

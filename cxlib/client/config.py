@@ -13,6 +13,10 @@ LANGUAGES = ("en", "ru")
 PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
+DATE_ORDERS = ("DMY", "MDY")
+TABLES = ("periods", "scales", "reason_codes", "overrides", "targets", "benchmarks", "columns", "dates")
+
+
 def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     path = folder / "client.toml"
     if not path.is_file():
@@ -28,13 +32,31 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     def bad(key: str, value: Any, expected: str) -> None:
         problems.append(Problem("client.toml", None, key, None if value is None else str(value), expected))
 
-    for key in ("periods", "scales", "reason_codes", "overrides", "targets", "benchmarks"):
+    _check_shapes(config, bad)
+    config = _with_defaults(config)
+    _check_ces(config["scales"]["ces"], bad)
+    _check_csat(config["scales"], bad)
+    _check_columns(config, bad)
+    order = str(config["dates"].get("order", "")).upper()
+    if order and order not in DATE_ORDERS:
+        bad("dates.order", config["dates"].pop("order"), "is not DMY (day first) or MDY (month first)")
+    elif order:
+        config["dates"]["order"] = order
+    return config
+
+
+def _check_shapes(config: dict[str, Any], bad) -> None:
+    """Tables that must be tables, and the top-level keys, checked before the defaults fill the rest."""
+    for key in TABLES:
         if key in config and not isinstance(config[key], dict):
             bad(key, config.pop(key), f"must be a table ([{key}]), not a single value")
-    if isinstance(config.get("scales", {}).get("ces", {}), dict) is False:
-        bad("scales.ces", config["scales"].pop("ces"), "must be a table ([scales.ces]) with min, max, higher_is")
+    for key in ("ces", "csat"):
+        if isinstance(config.get("scales", {}).get(key, {}), dict) is False:
+            bad(f"scales.{key}", config["scales"].pop(key), f"must be a table ([scales.{key}])")
     if isinstance(config.get("periods", {}).get("labels", {}), dict) is False:
         bad("periods.labels", config["periods"].pop("labels"), 'must be a table, e.g. { "2025-Q1" = "Q1 2025" }')
+    if isinstance(config.get("periods", {}).get("order", []), list) is False:
+        bad("periods.order", config["periods"].pop("order"), 'must be a list, e.g. ["wave 1", "wave 2"]')
     if not isinstance(config.get("name", ""), str):
         bad("name", config.pop("name"), "must be text in quotes")
     elif not config.get("name", "").strip():
@@ -45,14 +67,58 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     frequency = config.get("periods", {}).get("frequency", "quarter")
     if frequency not in PERIOD_FREQUENCIES:
         bad("periods.frequency", frequency, f"is not one of {', '.join(PERIOD_FREQUENCIES)}")
-    config = _with_defaults(config)
-    ces = config["scales"]["ces"]
+
+
+def _check_ces(ces: dict[str, Any], bad) -> None:
     if ces["higher_is"] not in ("easier", "harder"):
         bad("scales.ces.higher_is", ces["higher_is"], "is not 'easier' or 'harder'")
     if not (isinstance(ces["min"], int) and isinstance(ces["max"], int) and ces["min"] < ces["max"]):
         bad("scales.ces", f"{ces['min']}..{ces['max']}", "is not a pair of whole numbers with min < max")
         ces["min"], ces["max"] = 1, 7  # check the answers against the usual scale meanwhile
-    return config
+
+
+def _check_csat(scales: dict[str, Any], bad) -> None:
+    """[scales.csat]: the satisfied answers, as words or as numbers on a min..max scale (either direction)."""
+    csat = scales.get("csat")
+    if csat is None:
+        return
+    satisfied = csat.get("satisfied")
+    numeric = "min" in csat or "max" in csat
+    if not isinstance(satisfied, list) or not satisfied:
+        bad("scales.csat.satisfied", satisfied, 'must list the satisfied answers, e.g. ["satisfied"] or [4, 5]')
+        scales.pop("csat")
+        return
+    if numeric:
+        low, high = csat.get("min"), csat.get("max")
+        if not (isinstance(low, int) and isinstance(high, int) and low < high):
+            bad("scales.csat", f"{low}..{high}", "is not a pair of whole numbers with min < max")
+            scales.pop("csat")
+            return
+        outside = [v for v in satisfied if not isinstance(v, int) or not low <= v <= high]
+        if outside:
+            bad("scales.csat.satisfied", outside, f"must be whole numbers from {low} to {high}")
+            scales.pop("csat")
+            return
+    else:
+        csat["satisfied"] = [str(v).strip().lower() for v in satisfied]
+
+
+def _check_columns(config: dict[str, Any], bad) -> None:
+    """[columns.<file>]: the kit's column name = the export's header, for files and columns the contract knows."""
+    contract = catalog.contract()
+    for table, mapping in list(config["columns"].items()):
+        if table not in contract or not isinstance(mapping, dict):
+            bad(f"columns.{table}", None if isinstance(mapping, dict) else mapping,
+                f"must be a table named after a file of the contract ({', '.join(contract)})")
+            config["columns"].pop(table)
+            continue
+        known = {column["name"] for column in contract[table]["columns"]}
+        for name, header in list(mapping.items()):
+            if name not in known or not isinstance(header, str) or not header.strip():
+                expected = (f"is not a column of {contract[table]['file']} ({', '.join(sorted(known))})"
+                            if name not in known else "must be the export's header in quotes")
+                bad(f"columns.{table}.{name}", header, expected)
+                mapping.pop(name)
 
 
 def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
@@ -61,12 +127,13 @@ def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
     config.setdefault("language", "en")
     config.setdefault("periods", {}).setdefault("frequency", "quarter")
     config["periods"].setdefault("labels", {})
+    config["periods"].setdefault("order", [])
     if config["periods"]["frequency"] not in PERIOD_FREQUENCIES:
         config["periods"]["frequency"] = "quarter"
     ces = config.setdefault("scales", {}).setdefault("ces", {})
     for key, default in (("min", 1), ("max", 7), ("higher_is", "easier")):
         ces.setdefault(key, default)
-    for key in ("reason_codes", "overrides", "targets", "benchmarks"):
+    for key in ("reason_codes", "overrides", "targets", "benchmarks", "columns", "dates"):
         config.setdefault(key, {})
     return config
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.client.config import _allowed_values
+from cxlib.client.dates import parse_dates
 
 TRUE_WORDS = {"true", "yes", "y", "t", "1", "да", "д"}
 FALSE_WORDS = {"false", "no", "n", "f", "0", "нет", "н"}
@@ -15,7 +16,6 @@ FALSE_WORDS = {"false", "no", "n", "f", "0", "нет", "н"}
 DONT_KNOW = {"n/a", "na", "n.a.", "-", "—", "?", "dk", "don't know", "dont know", "do not know", "no answer",
              "не знаю", "затрудняюсь ответить", "затрудняюсь", "нет ответа", "н/д", "не знаю/затрудняюсь"}
 LABELLED_NUMBER = r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:=.)]|\s)\s*\D.*$"  # "9 - very likely", "5: очень доволен"
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's serial dates (1900 system)
 
 
 def _range_text(low: Any, high: Any) -> str:
@@ -31,24 +31,12 @@ def _to_number(text: pd.Series, decimal_comma: bool) -> pd.Series:
     return pd.to_numeric(cleaned, errors="coerce")
 
 
-def _to_datetime(text: pd.Series, formats: list[str]) -> pd.Series:
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    for fmt in formats:
-        todo = parsed.isna() & (text != "")
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    return parsed
-
-
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-DATETIME_FORMATS = ["ISO8601", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
-
-
 def _convert_column(
     raw: pd.Series, spec: dict[str, Any], config: dict[str, Any], decimal_comma: bool, notes: list[str]
-) -> tuple[pd.Series, list[tuple[int, str]]]:
+) -> tuple[pd.Series, list[tuple[int | None, str]]]:
     """Convert one text column by its contract entry; return the column and its bad cells (row, message).
+
+    A row of ``None`` is a problem of the whole column.
 
     Survey columns repeat a few values a million times, so each distinct value
     is converted once and the results are spread back over the rows.
@@ -59,7 +47,8 @@ def _convert_column(
     value_u, bad_u = _convert(distinct, spec, config, decimal_comma, notes, weights)
     value = value_u.iloc[codes]
     value.index = raw.index
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int | None, str]] = [(None, message) for u, message in bad_u if u is None]
+    bad_u = [(u, message) for u, message in bad_u if u is not None]
     if bad_u:
         messages: dict[int, list[str]] = {}
         for u, message in bad_u:
@@ -80,93 +69,158 @@ def _convert_column(
     return value, bad
 
 
+class _Cells:
+    """Distinct text values of one column being converted, with what is wrong with them so far."""
+
+    def __init__(self, raw: pd.Series, spec: dict[str, Any], weights: np.ndarray | None, notes: list[str]):
+        self.text = raw.str.strip()
+        self.spec = spec
+        self.weights = np.ones(len(self.text), dtype=int) if weights is None else weights
+        self.notes = notes
+        self.bad: list[tuple[int | None, str]] = []
+        self.dont_know = pd.Series(False, index=self.text.index)
+
+    @property
+    def empty(self) -> pd.Series:
+        return self.text == ""
+
+    def rows(self, mask: pd.Series) -> int:
+        """How many rows hold the values in ``mask`` (notes count rows, not distinct values)."""
+        return int(self.weights[mask.to_numpy(dtype=bool)].sum())
+
+    def flag(self, mask: pd.Series, message: str) -> None:
+        self.bad.extend((row, message) for row in mask[mask].index)
+
+    def note(self, text: str) -> None:
+        self.notes.append(f"{self.spec['name']}: {text}")
+
+    def blank_dont_knows(self) -> None:
+        """Explicit don't-know answers become blanks, counted; where a value is needed they are a problem."""
+        self.dont_know = self.text.str.lower().isin(DONT_KNOW)
+        if self.dont_know.any():
+            examples = ", ".join(repr(v) for v in self.text[self.dont_know].unique()[:3])
+            self.note(f"{self.rows(self.dont_know)} don't-know answers ({examples}) read as blank")
+            if not self.spec.get("empty", False):
+                self.flag(self.dont_know, "is a don't-know answer; this column needs a value")
+            self.text = self.text.where(~self.dont_know, "")
+
+    def strip_labels(self) -> None:
+        """``9 - very likely`` becomes ``9``, counted."""
+        labelled = self.text.str.extract(LABELLED_NUMBER, expand=False)
+        if labelled.notna().any():
+            example = self.text[labelled.notna()].iloc[0]
+            self.note(f"{self.rows(labelled.notna())} answers written with their label (e.g. {example!r}); "
+                      "the leading number was used")
+            self.text = labelled.where(labelled.notna(), self.text)
+
+
+def _numbers(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
+    spec, kind = cells.spec, cells.spec["type"]
+    cells.blank_dont_knows()
+    cells.strip_labels()
+    number = _to_number(cells.text, decimal_comma)
+    unreadable = ~cells.empty & number.isna()
+    cells.flag(unreadable, "is not a number")
+    if kind == "int":
+        fractional = ~cells.empty & ~unreadable & (number % 1 != 0)
+        cells.flag(fractional, "is not a whole number")
+        unreadable |= fractional
+    low, high = spec.get("min"), spec.get("max")
+    if "scale" in spec:
+        scale = config["scales"][spec["scale"]]
+        low, high = scale["min"], scale["max"]
+    readable = ~cells.empty & ~unreadable
+    outside = pd.Series(False, index=cells.text.index)
+    if low is not None:
+        outside |= readable & (number < low)
+    if high is not None:
+        outside |= readable & (number > high)
+    cells.flag(outside, _range_text(low, high))
+    value = number.where(~(unreadable | outside))
+    return value.astype("Int64") if kind == "int" else value.astype("float64")
+
+
+def _satisfaction(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
+    """A satisfaction answer on the client's own scale, as 1 (satisfied) or 0 (not), through [scales.csat]."""
+    scale = config["scales"].get("csat")
+    cells.blank_dont_knows()
+    lowered = cells.text.str.lower()
+    if scale is None:
+        cells.strip_labels()
+        number = _to_number(cells.text, decimal_comma)
+        if (cells.empty | number.between(1, 5)).all():
+            scale = {"min": 1, "max": 5, "satisfied": [4, 5]}
+            if (~cells.empty).any():
+                cells.note("read on a 1–5 scale with 4 and 5 as satisfied; declare [scales.csat] if it differs")
+        else:
+            cells.flag(~cells.empty, 'needs its satisfied answers declared in client.toml: [scales.csat] '
+                                     'satisfied = ["satisfied"], or min = 1, max = 5, satisfied = [4, 5]')
+            return pd.Series(pd.NA, index=cells.text.index, dtype="Int64")
+    if "min" in scale:
+        spec = {**cells.spec, "type": "int", "min": scale["min"], "max": scale["max"]}
+        numeric = _Cells(cells.text, spec, cells.weights, cells.notes)
+        numeric.bad = cells.bad  # one list of problems for the column
+        numbers = _numbers(numeric, config, decimal_comma)
+        value = numbers.isin(scale["satisfied"]).astype("Int64")
+        return value.where(numbers.notna(), pd.NA)
+    satisfied = lowered.isin(scale["satisfied"])
+    answered = ~cells.empty
+    others = cells.text[answered & ~satisfied].unique()
+    if len(others):
+        cells.note(f"{cells.rows(answered & satisfied)} answers counted as satisfied "
+                   f"({', '.join(repr(v) for v in scale['satisfied'])}) and {cells.rows(answered & ~satisfied)} "
+                   f"as not satisfied ({', '.join(repr(v) for v in others[:5])}{', ...' if len(others) > 5 else ''})")
+    value = pd.Series(pd.NA, index=cells.text.index, dtype="Int64")
+    value[answered] = satisfied[answered].astype(int)
+    return value
+
+
+def _dates(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
+    value, bad, notes, ambiguity = parse_dates(cells.text, cells.spec["type"], config.get("dates", {}).get("order"))
+    cells.bad += bad
+    for note in notes:
+        cells.note(note)
+    if ambiguity:
+        cells.bad.append((None, ambiguity))
+    return value
+
+
+def _booleans(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
+    lowered = cells.text.str.lower()
+    value = pd.Series(pd.NA, index=cells.text.index, dtype="boolean")
+    value[lowered.isin(TRUE_WORDS)] = True
+    value[lowered.isin(FALSE_WORDS)] = False
+    cells.flag(~cells.empty & value.isna(), "is not yes/no (expected true/false, yes/no or 1/0)")
+    return value
+
+
+def _texts(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
+    spec, text = cells.spec, cells.text
+    allowed = spec.get("allowed") or (_allowed_values(spec["allowed_from"], config) if "allowed_from" in spec else None)
+    if not allowed:
+        return text
+    canonical = {str(option).lower(): str(option) for option in allowed}
+    lowered = text.str.lower()
+    known = lowered.isin(list(canonical))
+    cells.flag(~cells.empty & ~known, f"is not one of: {', '.join(map(str, allowed))}")
+    return lowered.map(canonical).where(known, text).astype("str")
+
+
+_CONVERTERS = {"int": _numbers, "float": _numbers, "satisfaction": _satisfaction, "date": _dates,
+               "datetime": _dates, "bool": _booleans, "str": _texts}
+
+
 def _convert(
     raw: pd.Series, spec: dict[str, Any], config: dict[str, Any], decimal_comma: bool, notes: list[str],
     weights: np.ndarray | None = None,
-) -> tuple[pd.Series, list[tuple[int, str]]]:
+) -> tuple[pd.Series, list[tuple[int | None, str]]]:
     """Convert distinct text values by a contract entry; bad values come back as (position, message).
 
-    ``weights`` is how many rows hold each value, so notes count rows.
+    ``weights`` is how many rows hold each value, so notes count rows. A
+    position of ``None`` is a problem of the whole column (e.g. ambiguous dates).
     """
-    text = raw.str.strip()
-    empty = text == ""
-    bad: list[tuple[int, str]] = []
-    weights = np.ones(len(text), dtype=int) if weights is None else weights
-
-    def rows(mask: pd.Series) -> int:
-        return int(weights[mask.to_numpy(dtype=bool)].sum())
-
-    def flag(mask: pd.Series, message: str) -> None:
-        bad.extend((row, message) for row in mask[mask].index)
-
-    kind = spec["type"]
-    dont_know = pd.Series(False, index=text.index)
-    if kind in ("int", "float"):
-        dont_know = text.str.lower().isin(DONT_KNOW)
-        if dont_know.any():
-            notes.append(f"{spec['name']}: {rows(dont_know)} don't-know answers "
-                         f"({', '.join(repr(v) for v in text[dont_know].unique()[:3])}) read as blank")
-            if not spec.get("empty", False):
-                flag(dont_know, "is a don't-know answer; this column needs a value")
-            text = text.where(~dont_know, "")
-            empty = text == ""
-        labelled = text.str.extract(LABELLED_NUMBER, expand=False)
-        if labelled.notna().any():
-            example = text[labelled.notna()].iloc[0]
-            notes.append(f"{spec['name']}: {rows(labelled.notna())} answers written with their label "
-                         f"(e.g. {example!r}); the leading number was used")
-            text = labelled.where(labelled.notna(), text)
-        number = _to_number(text, decimal_comma)
-        unreadable = ~empty & number.isna()
-        flag(unreadable, "is not a number")
-        if kind == "int":
-            fractional = ~empty & ~unreadable & (number % 1 != 0)
-            flag(fractional, "is not a whole number")
-            unreadable |= fractional
-        low, high = spec.get("min"), spec.get("max")
-        if "scale" in spec:
-            scale = config["scales"][spec["scale"]]
-            low, high = scale["min"], scale["max"]
-        readable = ~empty & ~unreadable
-        outside = pd.Series(False, index=text.index)
-        if low is not None:
-            outside |= readable & (number < low)
-        if high is not None:
-            outside |= readable & (number > high)
-        flag(outside, _range_text(low, high))
-        value = number.where(~(unreadable | outside))
-        value = value.astype("Int64") if kind == "int" else value.astype("float64")
-    elif kind in ("date", "datetime"):
-        formats = DATE_FORMATS if kind == "date" else DATETIME_FORMATS
-        value = _to_datetime(text, formats)
-        serial = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-        is_serial = value.isna() & serial.between(20000, 80000)  # 1954..2119 as Excel day numbers
-        if is_serial.any():
-            value[is_serial] = EXCEL_EPOCH + pd.to_timedelta(serial[is_serial], unit="D")
-            if kind == "date":
-                value[is_serial] = value[is_serial].dt.floor("D")
-            notes.append(f"{spec['name']}: {rows(is_serial)} dates written as Excel day numbers were converted")
-        expected = "YYYY-MM-DD or DD.MM.YYYY" if kind == "date" else "YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM"
-        flag(~empty & value.isna(), f"is not a {'date' if kind == 'date' else 'date and time'} (expected {expected})")
-    elif kind == "bool":
-        lowered = text.str.lower()
-        value = pd.Series(pd.NA, index=text.index, dtype="boolean")
-        value[lowered.isin(TRUE_WORDS)] = True
-        value[lowered.isin(FALSE_WORDS)] = False
-        flag(~empty & value.isna(), "is not yes/no (expected true/false, yes/no or 1/0)")
-    else:
-        value = text
-        allowed = spec.get("allowed") or (
-            _allowed_values(spec["allowed_from"], config) if "allowed_from" in spec else None
-        )
-        if allowed:
-            canonical = {str(option).lower(): str(option) for option in allowed}
-            lowered = text.str.lower()
-            known = lowered.isin(list(canonical))
-            flag(~empty & ~known, f"is not one of: {', '.join(map(str, allowed))}")
-            value = lowered.map(canonical).where(known, text).astype("str")
-
+    cells = _Cells(raw, spec, weights, notes)
+    value = _CONVERTERS[spec["type"]](cells, config, decimal_comma)
     if not spec.get("empty", False):
-        flag(empty & ~dont_know, "is empty; a value is required")
-    return value, bad
-
+        cells.flag(cells.empty & ~cells.dont_know, "is empty; a value is required")
+    return value, cells.bad

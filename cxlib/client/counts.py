@@ -10,7 +10,9 @@ import pandas as pd
 from cxlib.client.config import PERIOD_FREQUENCIES
 from cxlib.client.problems import Problem
 
-SCORE_SCALES = {"nps": (0, 10), "csi": (1, 5)}
+SCORE_SCALES = {"nps": (0, 10), "csat": (0, 1), "csi": (1, 5)}
+QUESTIONS = ("nps", "csat", "csi", "ces")
+CSI_SATISFIED = 4  # CSAT is the top-2 box of the 1–5 satisfaction question when the survey has no CSAT of its own
 COUNT_KEYS = ["period", "segment", "channel"]
 
 
@@ -54,15 +56,39 @@ def survey_counts(survey: pd.DataFrame) -> pd.DataFrame:
     ...                      "nps": pd.array([9, 9], dtype="Int64"), "csi": pd.array([5, None], dtype="Int64"),
     ...                      "ces": pd.array([6, 6], dtype="Int64")})
     >>> survey_counts(rows)[["question", "score", "n"]].to_dict("list")
-    {'question': ['nps', 'csi', 'csi', 'ces'], 'score': [9, 5, <NA>, 6], 'n': [2, 1, 1, 2]}
+    {'question': ['nps', 'csat', 'csat', 'csi', 'csi', 'ces'], 'score': [9, 1, None, 5, None, 6], 'n': [2, 1, 1, 1, 1, 2]}
     """
+    if "csat" not in survey and "csi" in survey:
+        survey = survey.assign(csat=csat_from_csi(survey["csi"]))
     parts = []
-    for question in ("nps", "csi", "ces"):
+    for question in (q for q in QUESTIONS if q in survey):
         grouped = survey.groupby(COUNT_KEYS + [question], dropna=False, observed=True, sort=True).size()
         part = grouped.rename("n").reset_index().rename(columns={question: "score"})
         part.insert(3, "question", question)
         parts.append(part)
-    counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    counts = pd.concat(parts, ignore_index=True)
     counts["score"] = counts["score"].astype("Int64")
     counts["n"] = counts["n"].astype("Int64")
     return counts.reset_index(drop=True)
+
+
+def csat_from_csi(csi: pd.Series) -> pd.Series:
+    """1 for a satisfied answer (4 or 5 on the 1–5 CSI question), 0 for 1–3, blank for blank.
+
+    Examples
+    --------
+    >>> csat_from_csi(pd.Series([5, 3, None], dtype="Int64")).tolist()
+    [1, 0, <NA>]
+    """
+    return (csi >= CSI_SATISFIED).astype("Int64").where(csi.notna(), pd.NA)
+
+
+def with_csat_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts with a ``csat`` question: the client's own, or derived from the CSI question's counts."""
+    if (counts["question"] == "csat").any():
+        return counts
+    derived = counts[counts["question"] == "csi"].copy()
+    derived["question"] = "csat"
+    derived["score"] = csat_from_csi(derived["score"].astype("Int64"))
+    derived = derived.groupby(COUNT_KEYS + ["question", "score"], dropna=False, sort=True)["n"].sum().reset_index()
+    return pd.concat([counts, derived], ignore_index=True)
