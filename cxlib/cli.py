@@ -61,29 +61,55 @@ def _say_how_read(client, echo) -> None:
 
 
 def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
-    """Execute one notebook on a client folder with papermill; return the seconds it took.
+    """Execute one notebook, without its exercises, on a client folder with papermill; return the seconds it took.
 
     Raises
     ------
     RunFailed
         Naming the notebook, the cell and the error when a cell fails.
     """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from cxlib.exercises import without_exercises
 
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(notebook), str(out), parameters={"client_dir": str(client_dir)},
-            cwd=str(notebook.parent), progress_bar=False, log_output=False, kernel_name="python3",
-            extra_arguments=QUIET_KERNEL,
+            without_exercises(nbformat.read(str(notebook), as_version=4)), str(out),
+            parameters={"client_dir": str(client_dir)}, cwd=str(notebook.parent), progress_bar=False,
+            log_output=False, kernel_name="python3", extra_arguments=QUIET_KERNEL,
         )
     except PapermillExecutionError as error:
         raise RunFailed(
-            f"{notebook.name} failed in cell {error.exec_count} (code cell index {error.cell_index}): "
-            f"{error.ename}: {error.evalue}\n  the executed notebook with the error in place: {out}"
+            f"{notebook.name} failed in cell {error.exec_count} ({error.ename}: {error.evalue.splitlines()[0] if error.evalue else ''}); "
+            f"the executed notebook with the error in place is {out}: fix the client's data it points to, or "
+            f"report it with that notebook"
         ) from error
     return time.perf_counter() - started
+
+
+def _execute_all(notebooks: list[Path], out: Path, client_dir: Path, workers: int, echo) -> list[str]:
+    """Execute every notebook, carrying on past a failure; return one line per failed notebook."""
+    failures = []
+    # Processes, not threads: papermill changes the working directory, which
+    # is shared by every thread of a process.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(execute_notebook, nb, out / nb.name, client_dir): nb for nb in notebooks}
+        for done, future in enumerate(as_completed(futures), start=1):
+            try:
+                seconds = future.result()
+            except RunFailed as error:
+                failures.append(str(error))
+                echo(f"  [{done}/{len(notebooks)}] {futures[future].name} failed")
+                continue
+            except Exception as error:  # a kernel that died, a broken notebook file: still one line per notebook
+                failures.append(f"{futures[future].name} could not run ({type(error).__name__}: {error})")
+                echo(f"  [{done}/{len(notebooks)}] {futures[future].name} failed")
+                continue
+            echo(f"  [{done}/{len(notebooks)}] {futures[future].name} ({seconds:.1f} s)")
+    return failures
 
 
 def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir: str | Path = NOTEBOOKS,
@@ -135,25 +161,18 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
     del client  # the kernels hold their own copies; a large survey need not sit in this process too
     previous = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = str(cache)
+    (out / "report.html").unlink(missing_ok=True)  # an older report must not pass for this run's
     try:
-        # Processes, not threads: papermill changes the working directory, which
-        # is shared by every thread of a process.
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(execute_notebook, nb, out / nb.name, client_dir): nb for nb in notebooks}
-            for done, future in enumerate(as_completed(futures), start=1):
-                try:
-                    seconds = future.result()
-                except RunFailed:
-                    for other in futures:
-                        other.cancel()
-                    raise
-                echo(f"  [{done}/{len(notebooks)}] {futures[future].name} ({seconds:.1f} s)")
+        failures = _execute_all(notebooks, out, client_dir, workers, echo)
     finally:
         cache.unlink(missing_ok=True)
         if previous is None:
             os.environ.pop(CACHE_VARIABLE, None)
         else:
             os.environ[CACHE_VARIABLE] = previous
+    if failures:
+        raise RunFailed(f"{len(failures)} of {len(notebooks)} notebooks failed, so no report was written:\n"
+                        + "\n".join(f"  - {failure}" for failure in failures))
 
     subtitle = text("cover", language, first=periods[0], last=periods[-1]) if periods else ""
     executed = [out / f"{stem}.ipynb" for stem in REPORT_ORDER if (out / f"{stem}.ipynb").exists()]

@@ -51,6 +51,26 @@ def student_notebook(master: nbformat.NotebookNode, client_dir: str = "../../dat
     return notebook
 
 
+TEACHING_HEADINGS = ("## Exercises", "## Quiz")
+
+
+def without_exercises(master: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook a client run executes: the exercise and quiz sections left out.
+
+    They teach on the demo and hold the solutions; a client's run needs
+    neither, and a client's data need not support every exercise.
+    """
+    notebook = copy.deepcopy(master)
+    kept, teaching = [], False
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            teaching = cell.source.startswith(TEACHING_HEADINGS)
+        if not teaching:
+            kept.append(cell)
+    notebook.cells = kept
+    return notebook
+
+
 def write_exercises(notebooks: Path, out: Path) -> list[Path]:
     """Write the student copy of every chapter notebook that has exercises; return the files written."""
     out.mkdir(parents=True, exist_ok=True)

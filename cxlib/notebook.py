@@ -52,3 +52,17 @@ def show(frame: pd.DataFrame, digits: int = 1, index: bool = False):
 
     with pd.option_context("display.max_colwidth", None):
         return HTML(frame.round(digits).to_html(index=index, escape=True, border=0, na_rep="–"))
+
+
+def text_table(frame: pd.DataFrame, digits: int = 1, index: bool = False) -> str:
+    """A table as plain text for a checked cell: rounded, and an unknown value shown as ``–``, never ``nan``.
+
+    Examples
+    --------
+    >>> print(text_table(pd.DataFrame({"metric": ["nps", "csat"], "target": [30.0, None]})))
+    metric target
+       nps   30.0
+      csat      –
+    """
+    shown = frame.round(digits).astype(object).where(frame.notna(), "–")
+    return shown.to_string(index=index)

@@ -49,14 +49,17 @@ def intervals(table: pd.DataFrame, x: str, hue: str | None = None, *, language: 
         Second group column, drawn side by side in colours (e.g. ``"channel"``).
     """
     ax = _axes(ax)
-    positions = {value: i for i, value in enumerate(sorted(table[x].unique()))}
+    # the table's own order: summarize() puts periods in time order, which sorting the labels would undo
+    positions = {value: i for i, value in enumerate(dict.fromkeys(table[x]))}
     hues = sorted(table[hue].unique()) if hue else [None]
     width = 0.6
     for k, level in enumerate(hues):
         part = table if hue is None else table[table[hue] == level]
         offset = 0.0 if hue is None else (k - (len(hues) - 1) / 2) * width / max(len(hues) - 1, 1)
         xs = np.array([positions[v] for v in part[x]]) + offset
-        ax.errorbar(xs, part["value"], yerr=[part["value"] - part["low"], part["high"] - part["value"]],
+        below = (part["value"] - part["low"]).clip(lower=0).fillna(0)
+        above = (part["high"] - part["value"]).clip(lower=0).fillna(0)
+        ax.errorbar(xs, part["value"], yerr=[below, above],
                     fmt="o", capsize=3, color=OKABE_ITO[k % len(OKABE_ITO)], label=level)
     ax.set_xticks(range(len(positions)), list(positions))
     unit = table["unit"].iloc[0] if "unit" in table else ""
@@ -220,19 +223,28 @@ def scorecard_heatmap(table: pd.DataFrame, *, language: str = "en", ax: Axes | N
 def funnel(table: pd.DataFrame, *, language: str = "en", ax: Axes | None = None, title: str | None = None) -> Axes:
     """Share of customers moving on at each journey stage, with intervals; the biggest drop in vermillion.
 
+    A stage whose rate is unknown gets no bar and the word "unknown"; a rate
+    computed on part of the stage's customers says "of" the customers counted.
+
     Parameters
     ----------
     table : DataFrame
         Output of :func:`cxlib.journey.funnel`.
     """
+    from cxlib.journey import word
+
     ax = _axes(ax, (7.0, 3.4))
     colours = [OKABE_ITO[5] if flag else OKABE_ITO[0] for flag in table["biggest_drop"]]
     y = np.arange(len(table))
-    ax.barh(y, table["conversion"], color=colours,
-            xerr=[table["conversion"] - table["low"], table["high"] - table["conversion"]], capsize=3)
-    for yi, (value, reached) in enumerate(zip(table["conversion"], table["reached"])):
-        ax.text(value + 2, yi, _t("of_reached", language, share=f"{value:.0f}%", reached=f"{reached:,}"),
-                va="center", fontsize=8)
+    conversion = table["conversion"].astype(float)
+    known = conversion.notna().to_numpy()
+    counted = table["counted"] if "counted" in table else table["reached"]
+    ax.barh(y[known], conversion[known], color=[c for c, k in zip(colours, known) if k],
+            xerr=[(conversion - table["low"])[known], (table["high"] - conversion)[known]], capsize=3)
+    for yi, value, base in zip(y, conversion, counted):
+        label = (_t("of_reached", language, share=f"{value:.0f}%", reached=f"{int(base):,}") if pd.notna(value)
+                 else word("unknown", language))
+        ax.text((value if pd.notna(value) else 0) + 2, yi, label, va="center", fontsize=8)
     ax.set_yticks(y, table["name"])
     ax.invert_yaxis()
     ax.set_xlim(0, 120)
@@ -246,26 +258,36 @@ def journey_map(measured: pd.DataFrame, ranked: pd.DataFrame | None = None, *, t
                 language: str = "en", ax: Axes | None = None, title: str | None = None) -> Axes:
     """The journey left to right: an emotion curve of satisfaction per touchpoint with its interval band.
 
+    A touchpoint whose satisfaction is unknown keeps its place on the axis, with
+    the word "unknown" where its point would be; the curve is broken there.
+
     Parameters
     ----------
     measured : DataFrame
         Output of :func:`cxlib.journey.touchpoints`.
     ranked : DataFrame, optional
-        Output of :func:`cxlib.journey.priorities`; its ``top`` pain points are marked.
+        Output of :func:`cxlib.journey.priorities`; its pain points ranked ``top`` or better are marked.
     """
-    from cxlib.journey import stage_names
+    from cxlib.journey import stage_names, word
 
     ax = _axes(ax, (9.0, 4.2))
     x = np.arange(len(measured))
-    ax.fill_between(x, measured["satisfied_low"], measured["satisfied_high"], color=OKABE_ITO[0], alpha=0.2,
-                    label=_t("interval", language))
-    ax.plot(x, measured["satisfied"], "-o", color=OKABE_ITO[0], label=_t("satisfied", language))
-    pains = set(ranked.nsmallest(top, "rank")["touchpoint"]) if ranked is not None else set()
-    for xi, (_, row) in zip(x, measured.iterrows()):
-        if row["touchpoint"] in pains:
-            ax.scatter([xi], [row["satisfied"]], s=220, facecolors="none", edgecolors=OKABE_ITO[5], linewidths=2,
-                       zorder=3)
-            ax.annotate(_t("pain_point", language), (xi, row["satisfied"]), textcoords="offset points", xytext=(0, -24),
+    satisfied = measured["satisfied"].astype(float)
+    low, high = measured["satisfied_low"].astype(float), measured["satisfied_high"].astype(float)
+    ax.fill_between(x, low, high, color=OKABE_ITO[0], alpha=0.2, label=_t("interval", language))
+    ax.plot(x, satisfied, "-o", color=OKABE_ITO[0], label=_t("satisfied", language))
+    pains = set()
+    if ranked is not None:
+        rank = pd.to_numeric(ranked["rank"], errors="coerce")
+        pains = set(ranked.loc[rank.notna() & (rank <= top), "touchpoint"])
+    floor = min(30.0, float(low.min()) - 5) if low.notna().any() else 30.0
+    for xi, (_, row), value in zip(x, measured.iterrows(), satisfied):
+        if pd.isna(value):
+            ax.text(xi, floor + 2, word("unknown", language), ha="center", va="bottom", fontsize=8, rotation=90,
+                    color="#555555")
+        elif row["touchpoint"] in pains:
+            ax.scatter([xi], [value], s=220, facecolors="none", edgecolors=OKABE_ITO[5], linewidths=2, zorder=3)
+            ax.annotate(_t("pain_point", language), (xi, value), textcoords="offset points", xytext=(0, -24),
                         ha="center", fontsize=8, color=OKABE_ITO[5])
     names = stage_names(language)
     stages = measured["stage"].tolist()
@@ -276,7 +298,7 @@ def journey_map(measured: pd.DataFrame, ranked: pd.DataFrame | None = None, *, t
         ax.text((positions[0] + positions[-1]) / 2, 101, names[stage], ha="center", va="bottom", fontsize=9)
     ax.set_xticks(x, measured["name"], rotation=35, ha="right", fontsize=8)
     ax.set_xlim(-0.5, len(measured) - 0.5)
-    ax.set_ylim(min(30, float(measured["satisfied_low"].min()) - 5), 108)
+    ax.set_ylim(floor, 108)
     ax.set_ylabel(_t("satisfied_axis", language))
     ax.legend(loc="lower left", fontsize="small")
     ax.set_title(title or _t("map_title", language), pad=18)
@@ -287,25 +309,46 @@ def priority_matrix(ranked: pd.DataFrame, *, top: int = 3, language: str = "en",
                     title: str | None = None) -> Axes:
     """Pain-point priority against the effort to fix: quick wins sit top left.
 
+    Touchpoints whose effort to fix or priority is unknown cannot be placed:
+    they are named in a note under the chart instead.
+
     Parameters
     ----------
     ranked : DataFrame
-        Output of :func:`cxlib.journey.priorities` (needs ``fix_effort``).
+        Output of :func:`cxlib.journey.priorities` (uses ``fix_effort``).
     """
+    from cxlib.journey import word
+
     ax = _axes(ax, (7.0, 4.5))
-    effort = ranked["fix_effort"].astype(float)
-    jitter = (ranked.groupby("fix_effort").cumcount() - ranked.groupby("fix_effort")["fix_effort"].transform("count")
-              .sub(1).div(2)) * 0.12
-    colours = [OKABE_ITO[5] if rank <= top else OKABE_ITO[0] for rank in ranked["rank"]]
-    ax.scatter(effort + jitter, ranked["priority"], s=60, c=colours)
-    for xi, yi, label in zip(effort + jitter, ranked["priority"], ranked["name"]):
+    effort_all = pd.to_numeric(ranked["fix_effort"], errors="coerce").astype(float)
+    priority_all = pd.to_numeric(ranked["priority"], errors="coerce").astype(float)
+    placed = effort_all.notna() & priority_all.notna()
+    shown = ranked[placed].reset_index(drop=True)
+    effort, priority = effort_all[placed].reset_index(drop=True), priority_all[placed].reset_index(drop=True)
+    jitter = (shown.groupby(effort).cumcount() - effort.groupby(effort).transform("count").sub(1).div(2)) * 0.12
+    rank = pd.to_numeric(shown["rank"], errors="coerce")
+    colours = [OKABE_ITO[5] if r <= top else OKABE_ITO[0] for r in rank]
+    ax.scatter(effort + jitter, priority, s=60, c=colours)
+    for xi, yi, label in zip(effort + jitter, priority, shown["name"]):
         ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(6, 3), fontsize=8)
-    middle = ranked["priority"].median()
-    ax.axhline(middle, color="#999999", linewidth=0.8)
+    if len(shown):
+        ax.axhline(priority.median(), color="#999999", linewidth=0.8)
+    else:
+        ax.set_ylim(0, 100)
     ax.axvline(3, color="#999999", linewidth=0.8)
     ax.text(1.0, ax.get_ylim()[1] * 0.97, _t("quick_wins", language), fontsize=8, color="#555555", va="top")
     ax.text(5.0, ax.get_ylim()[1] * 0.97, _t("major_projects", language), fontsize=8, color="#555555", va="top",
             ha="right")
+    notes = []
+    no_priority = ranked.loc[priority_all.isna(), "name"].tolist()
+    no_effort = ranked.loc[effort_all.isna() & priority_all.notna(), "name"].tolist()
+    if no_priority:
+        notes.append(word("priority_unknown", language, names=", ".join(no_priority)))
+    if no_effort:
+        notes.append(word("effort_unknown", language, names=", ".join(no_effort)))
+    if notes:
+        ax.annotate("\n".join(notes), (0, 0), xycoords="axes fraction", xytext=(0, -52), textcoords="offset points",
+                    va="top", fontsize=7, color="#555555", wrap=True)
     ax.set_xlim(0.5, 5.5)
     ax.set_xticks([1, 2, 3, 4, 5], [f"1\n{_t('easy', language)}", "2", "3", "4", f"5\n{_t('hard', language)}"])
     ax.set_xlabel(_t("effort_axis", language))

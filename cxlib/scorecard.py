@@ -6,8 +6,17 @@ Each metric is judged three ways, each flag kept separate:
 * against its **target**: met, behind, or "insufficient data" when the metric
   is an estimate from a sample and its interval straddles the target;
 * against an outside **benchmark**, the same way;
-* by its **trend** over the periods: worsening when the slope points the bad
-  way with p below the catalogue's ``trend_p``.
+* by its **trend** over the periods. A value that is an estimate from a
+  sample (a survey-based metric, or any row with its ``n`` and an interval)
+  carries its sampling error, so its trend is a weighted least-squares line
+  (each period weighted by ``1/SE²``, :func:`cxlib.claims.weighted_trend`)
+  and "worsening" is a claim: the slope points the bad way and its p-value,
+  Holm-adjusted with the other claims (the scorecard's own, or the whole
+  diagnosis's family when :func:`cxlib.diagnosis.diagnose` passes
+  ``claims``), is below ``1 − level``. A value given without ``n`` has no
+  known sampling error: its trend is an ordinary regression through the
+  values, flagged with p below the catalogue's ``trend_p`` and labelled
+  *descriptive*.
 
 The flags and the catalogue's texts give each level the four lists of a
 certification report: strengths, weaknesses, risks, areas for improvement.
@@ -31,7 +40,9 @@ import pandas as pd
 from scipy import stats
 
 from cxlib import catalog
-from cxlib.metrics import Comparison, share, share_diff
+from cxlib.claims import COLUMNS as CLAIM_COLUMNS, TREND_METHOD, weighted_trend
+from cxlib.metrics import Comparison, holm, share, share_diff
+from cxlib.periods import sort_periods
 
 STATUS_ORDER = ["behind", "insufficient data", "met", "no target", "information"]
 
@@ -88,13 +99,13 @@ def derive(survey: pd.DataFrame, customers: pd.DataFrame, mystery_shopping: pd.D
             rows.append({"level": "customer", "metric": "mystery_shopping_score", "period": period,
                          "value": scores.mean(), "n": n, "low": max(scores.mean() - half, 0),
                          "high": min(scores.mean() + half, 100), "source": "derived from mystery_shopping.csv"})
-    from cxlib.survey import is_counts, summarize
+    from cxlib.survey import is_counts, period_order, summarize
 
     source = "derived from survey_counts.csv" if is_counts(survey) else "derived from survey.csv"
-    periods = sorted(p for p in survey["period"].unique() if p) if len(survey) else []
+    periods = period_order(survey) if len(survey) else []
     if periods:
         table = summarize(survey[survey["period"] != ""], by="period", metrics=["nps", "csi", "csat"], level=level)
-        for _, estimate in table.iterrows():
+        for _, estimate in table[table["n"] > 0].iterrows():  # a metric nobody answered is unknown, not a value
             rows.append({"level": "customer", "metric": estimate["metric"], "period": estimate["period"],
                          "value": estimate["value"], "n": estimate["n"], "low": estimate["low"],
                          "high": estimate["high"], "source": source})
@@ -203,30 +214,137 @@ def combine(scorecard: pd.DataFrame, derived: pd.DataFrame, config: dict[str, An
         benchmark = _judge(low, high, row["benchmark"], direction, (np.nan, np.nan)) if direction != "band" else ""
         benchmarks.append(benchmark)
     table["low"], table["high"], table["interval"] = lows, highs, methods
+    table["se"] = _standard_errors(table, level)
     table["status"] = statuses
     table["below_benchmark"] = [b == "behind" for b in benchmarks]
     return table
 
 
-def trends(table: pd.DataFrame, *, trend_p: float | None = None, min_periods: int | None = None) -> pd.DataFrame:
-    """Per metric: the first and last value, the slope per period, its p-value and whether it is worsening."""
+def _standard_errors(table: pd.DataFrame, level: float) -> np.ndarray:
+    """Each value's standard error where its sampling error is known: a row with ``n`` and an interval.
+
+    The interval's wider half over the normal quantile (a clipped or
+    asymmetric interval gives the larger, more cautious SE); NaN without ``n``.
+    """
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    n = pd.to_numeric(table["n"], errors="coerce").to_numpy(dtype=float) if "n" in table else np.full(len(table), np.nan)
+    value, low, high = (pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float) for c in ("value", "low", "high"))
+    half = np.fmax(high - value, value - low)
+    with np.errstate(invalid="ignore"):
+        return np.where((n > 0) & (half > 0), half / z, np.nan)
+
+
+def _from_survey(source: str) -> bool:
+    return str(source).startswith("derived from survey")
+
+
+def trends(table: pd.DataFrame, *, trend_p: float | None = None, min_periods: int | None = None,
+           level: float = 0.95, claims: pd.DataFrame | None = None, order: list[str] | None = None) -> pd.DataFrame:
+    """Per metric: the trend over the periods, and whether it is worsening or improving.
+
+    Periods are put in time order with :func:`cxlib.periods.sort_periods`
+    (``order`` is ``client.toml [periods] order``). A metric whose every
+    period carries a standard error (``se``, from its n and interval: see
+    :func:`combine`) gets a weighted trend (``basis`` "sampling error"); the
+    others an ordinary regression through the values (``basis``
+    "descriptive", flagged at the catalogue's ``trend_p``).
+
+    Parameters
+    ----------
+    claims : DataFrame, optional
+        The diagnosis's family of claims (:func:`cxlib.claims.family`). When
+        given, a sampling-error trend is judged by its claim there: the
+        survey's company-wide trend for NPS, CSAT and CSI derived from the
+        survey, the scorecard's own claim (:func:`trend_claims`) otherwise.
+        Without it the sampling-error trends are Holm-adjusted among themselves.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by metric: ``periods``, ``first``, ``last``, ``first_period``,
+        ``last_period``, ``n_first``, ``n_last``, ``slope`` (per period),
+        ``change`` (fitted, first to last) with ``low``/``high``, ``p_value``,
+        ``p_adjusted``, ``worsening``, ``improving``, ``basis``, ``source``,
+        ``unit``, ``direction``, ``claim`` (its id in ``claims``).
+    """
     settings = catalog.load("scorecard")["status"]
     trend_p = settings["trend_p"] if trend_p is None else trend_p
     min_periods = settings["min_periods"] if min_periods is None else min_periods
     rows = []
     for metric, part in table.groupby("metric", sort=False):
-        part = part.sort_values("period")
+        ordered = sort_periods(part["period"], order=order)
+        part = part.assign(period=part["period"].astype(str)).drop_duplicates("period", keep="last")
+        part = part.set_index("period").loc[ordered]
         direction = part["direction"].iloc[0]
-        row = {"metric": metric, "periods": len(part), "first": part["value"].iloc[0],
-               "last": part["value"].iloc[-1], "slope": np.nan, "p_value": np.nan, "worsening": False,
-               "improving": False}
+        values = part["value"].to_numpy(dtype=float)
+        se = part["se"].to_numpy(dtype=float) if "se" in part else np.full(len(part), np.nan)
+        n = pd.to_numeric(part["n"], errors="coerce").to_numpy(dtype=float) if "n" in part else se * np.nan
+        row = {"metric": metric, "periods": len(part), "first": values[0] if len(values) else np.nan,
+               "last": values[-1] if len(values) else np.nan, "first_period": ordered[0] if ordered else "",
+               "last_period": ordered[-1] if ordered else "", "n_first": n[0] if len(n) else np.nan,
+               "n_last": n[-1] if len(n) else np.nan, "slope": np.nan, "change": np.nan, "low": np.nan,
+               "high": np.nan, "p_value": np.nan, "p_adjusted": np.nan, "worsening": False, "improving": False,
+               "basis": "", "source": str(part["source"].iloc[-1]) if "source" in part and len(part) else "",
+               "unit": str(part["unit"].iloc[0]) if "unit" in part and len(part) else "", "direction": direction,
+               "claim": ""}
         if len(part) >= min_periods and direction in ("higher", "lower"):
-            fit = stats.linregress(np.arange(len(part)), part["value"].to_numpy(dtype=float))
-            bad = fit.slope < 0 if direction == "higher" else fit.slope > 0
-            row.update(slope=fit.slope, p_value=fit.pvalue, worsening=bool(bad and fit.pvalue < trend_p),
-                       improving=bool(not bad and fit.slope != 0 and fit.pvalue < trend_p))
+            if np.isfinite(se).all() and (se > 0).all() and np.isfinite(values).all():
+                fit = weighted_trend(values, se, level=level, min_periods=min_periods)
+                row.update(slope=fit.slope, change=fit.slope * fit.span, low=fit.low * fit.span,
+                           high=fit.high * fit.span, p_value=fit.p_value, basis="sampling error")
+            else:
+                fit = stats.linregress(np.arange(len(part)), values)
+                row.update(slope=fit.slope, change=fit.slope * (len(part) - 1), p_value=fit.pvalue,
+                           basis="descriptive")
         rows.append(row)
-    return pd.DataFrame(rows).set_index("metric")
+    result = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["metric"]).set_index("metric")
+    if result.empty:
+        return result
+    inferential = result["basis"] == "sampling error"
+    if claims is None:
+        result.loc[inferential, "p_adjusted"] = holm(result.loc[inferential, "p_value"])
+        significant = inferential & (result["p_adjusted"] < 1 - level)
+    else:
+        significant = pd.Series(False, index=result.index)
+        for metric in result.index[inferential]:
+            match = _claim_of(claims, metric, result.loc[metric, "source"])
+            if match is not None:
+                result.loc[metric, ["p_adjusted", "claim"]] = [match["p_adjusted"], match["claim"]]
+                significant[metric] = bool(match["significant"])
+    significant |= (result["basis"] == "descriptive") & (result["p_value"] < trend_p)
+    bad = np.where(result["direction"] == "higher", result["slope"] < 0, result["slope"] > 0)
+    result["worsening"] = significant & bad
+    result["improving"] = significant & ~bad & (result["slope"] != 0)
+    return result
+
+
+def _claim_of(claims: pd.DataFrame, metric: str, source: str) -> pd.Series | None:
+    """The claim a scorecard trend is judged by: the survey's company-wide trend, or the scorecard's own."""
+    if _from_survey(source) and metric in ("nps", "csat", "csi"):
+        match = claims[(claims["source"] == "survey") & (claims["by"] == "") & (claims["kind"] == "trend")
+                       & (claims["metric"] == metric)]
+    else:
+        match = claims[(claims["source"] == "scorecard") & (claims["kind"] == "trend") & (claims["metric"] == metric)]
+    return match.iloc[0] if len(match) else None
+
+
+def trend_claims(trend: pd.DataFrame, *, survey_derived: bool = False) -> pd.DataFrame:
+    """The scorecard's sampling-error trends as claims, to join a family (:func:`cxlib.claims.family`'s ``extra``).
+
+    Trends of NPS, CSAT and CSI derived from the survey are left out unless
+    ``survey_derived``: the survey's own company-wide trend claims test the
+    same thing, from the answers themselves.
+    """
+    chosen = trend[trend["basis"] == "sampling error"]
+    if not survey_derived:
+        chosen = chosen[~(chosen["source"].map(_from_survey) & chosen.index.isin(["nps", "csat", "csi"]))]
+    rows = [{"source": "scorecard", "metric": metric, "by": "", "group": "(all)", "kind": "trend",
+             "from": row["first_period"], "to": row["last_period"], "value_from": row["first"],
+             "value_to": row["last"], "n_from": row["n_first"], "n_to": row["n_last"], "diff": row["change"],
+             "low": row["low"], "high": row["high"], "p_own": row["p_value"], "p": row["p_value"],
+             "worse": bool(row["slope"] < 0) if row["direction"] == "higher" else bool(row["slope"] > 0),
+             "unit": row["unit"], "method": TREND_METHOD} for metric, row in chosen.iterrows()]
+    return pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -240,7 +358,10 @@ class ScorecardResult:
     latest : DataFrame
         The latest period of each metric, with its trend flags.
     trends : DataFrame
-        Per metric: first, last, slope, p-value, ``worsening``, ``improving``.
+        Per metric (:func:`trends`): first and last value, slope, fitted
+        change, p-value, ``p_adjusted``, ``worsening``, ``improving`` and
+        ``basis`` ("sampling error", a claim; "descriptive" when the values
+        carry no n).
     levels : DataFrame
         Per level: ``score`` (0–100), counts of metrics met / behind / insufficient / worsening, and the four lists.
     derived : DataFrame
@@ -279,7 +400,9 @@ def _lists(latest: pd.DataFrame, known: pd.DataFrame) -> dict[str, list[str]]:
         elif row["status"] == "met" and not row["below_benchmark"] and not row["worsening"]:
             strengths.append(f"{row['name']}: {value}{target}")
         if row["worsening"]:
-            risks.append(f"{row['name']} worsening: {format_value(row['first'], unit)} → {value} over {row['periods']} periods")
+            how = " (descriptive: the values carry no sample size)" if row.get("basis") == "descriptive" else ""
+            risks.append(f"{row['name']} worsening: {format_value(row['first'], unit)} → {value} over "
+                         f"{row['periods']} periods{how}")
         if row["below_benchmark"]:
             risks.append(f"{row['name']} worse than the benchmark ({format_value(row['benchmark'], unit)})")
         if row["status"] == "insufficient data":
@@ -291,7 +414,7 @@ def _lists(latest: pd.DataFrame, known: pd.DataFrame) -> dict[str, list[str]]:
 
 def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFrame,
            config: dict[str, Any] | None = None, *, mystery_shopping: pd.DataFrame | None = None,
-           level: float = 0.95, language: str = "en") -> ScorecardResult:
+           level: float = 0.95, language: str = "en", claims: pd.DataFrame | None = None) -> ScorecardResult:
     """Judge every scorecard metric and summarise the four levels.
 
     Parameters
@@ -301,7 +424,10 @@ def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFram
     mystery_shopping : DataFrame, optional
         ``client.mystery_shopping``, to derive the mystery-shopping score.
     config : dict, optional
-        ``client.config``: ``[targets]``, ``[benchmarks]`` and ``[overrides.scorecard]``.
+        ``client.config``: ``[targets]``, ``[benchmarks]``, ``[overrides.scorecard]`` and ``[periods] order``.
+    claims : DataFrame, optional
+        The diagnosis's family of claims: "worsening" is then judged there
+        (see :func:`trends`).
 
     Returns
     -------
@@ -311,9 +437,13 @@ def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFram
     derived = derive(survey, customers, mystery_shopping, level=level)
     table = combine(scorecard, derived, config, level=level, language=language)
     derived = derived.assign(used=~derived["metric"].isin(set(scorecard["metric"])))
-    trend = trends(table)
-    latest = table.sort_values("period").groupby("metric", sort=False).tail(1).set_index("metric")
-    latest = latest.join(trend[["periods", "first", "slope", "p_value", "worsening", "improving"]])
+    order = (config.get("periods") or {}).get("order") or None
+    trend = trends(table, level=level, claims=claims, order=order)
+    rank = {label: i for i, label in enumerate(sort_periods(table["period"], order=order))}
+    latest = table.assign(_rank=table["period"].astype(str).map(rank)).sort_values("_rank", kind="stable")
+    latest = latest.groupby("metric", sort=False).tail(1).drop(columns="_rank").set_index("metric")
+    latest = latest.join(trend[["periods", "first", "slope", "p_value", "p_adjusted", "worsening", "improving",
+                                "basis"]])
     latest["behind_rank"] = latest["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     known = metric_catalog(language, config.get("overrides"))
     level_rows = []

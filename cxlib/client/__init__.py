@@ -109,6 +109,15 @@ class Client:
         part = counts[(counts["question"] == question) & counts["score"].notna()]
         return int(part["n"].sum())
 
+    @property
+    def metrics(self) -> list[str]:
+        """The survey metrics this client's answers support, headline first: NPS, CSAT, CSI, CES."""
+        return [metric for metric in ("nps", "csat", "csi", "ces") if self.answered(metric) > 0]
+
+    def gaps(self, *needs: str) -> list[str]:
+        """One sentence for each of ``needs`` the data cannot support (see :meth:`lacks`)."""
+        return [gap for gap in (self.lacks(need) for need in needs) if gap]
+
     def lacks(self, *needs: str) -> str | None:
         """The one sentence, in the client's language, saying why an analysis that needs ``needs`` cannot run.
 
@@ -134,6 +143,8 @@ class Client:
     def _supports(self, need: str) -> bool:
         if need in ("nps", "csat", "csi", "ces"):
             return self.answered(need) > 0
+        if need == "very_satisfied":
+            return self.answered("csi") > 0
         if need == "score":
             return any(self.answered(question) > 0 for question in ("nps", "csat", "csi", "ces"))
         if need == "periods":
@@ -150,6 +161,8 @@ class Client:
             return self.has_rows and bool(self.survey["contact_at"].notna().any())
         if need in self.tables:
             return len(self.tables[need]) > 0
+        if need == "derived":
+            return True  # said by the caller, which knows whether anything was derived
         raise ValueError(f"unknown need {need!r}")
 
     def responses(self, by: str | list[str] = "period") -> pd.Series:

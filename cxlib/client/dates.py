@@ -11,7 +11,7 @@ Examples
 --------
 >>> values, bad, notes, ambiguous = parse_dates(pd.Series(["2025-03-01", "19 November 2023", "45666"]), "date")
 >>> [str(v.date()) for v in values]
-['2025-03-01', '2023-11-19', '2025-01-10']
+['2025-03-01', '2023-11-19', '2025-01-09']
 """
 
 from __future__ import annotations
