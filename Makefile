@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: report test lab notebooks demo bench browser-deps clean
+.PHONY: report test soak lab notebooks demo bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
+
+## soak: the property "check passes => run passes" over many more drawn client folders than make test draws
+SOAK_EXAMPLES ?= 60
+soak: $(STAMP)
+	CXKIT_SOAK_EXAMPLES=$(SOAK_EXAMPLES) $(BIN)/python -m pytest tests/test_real_data.py -k every_folder -x
 
 ## bench: benchmarks, each with its ratio to a baseline measured in the same run
 bench: $(STAMP)
