@@ -3,19 +3,27 @@
 The goal of customer service in the source method is a seamless move through
 the five stages; its tasks sit at the touchpoints where customers struggle.
 This module measures each touchpoint (reusing :mod:`cxlib.metrics` for every
-interval), ranks the pain points by a documented score, scores mystery-shopping
-visits, and links the survey's low scores to the stages they name.
+interval), ranks the pain points by the score written in
+``cxlib/catalog/journey.toml`` ``[priority]``, scores mystery-shopping visits,
+and links the survey's low scores to the stages they name.
+
+A blank count in ``journey.csv`` is *unknown*, never zero: every share built on
+it is unknown (NaN in the tables), each table's ``unknown`` column names the
+blank inputs of its row, and :func:`as_text` prints the word "unknown" (or
+"n/a" for a share with nothing to count, such as announced delays when there
+were none) instead of ``nan``.
 
 Examples
 --------
 >>> import cxlib
 >>> client = cxlib.load_client("data/demo")                          # doctest: +SKIP
->>> cxlib.journey.touchpoints(client.journey).head()                 # doctest: +SKIP
+>>> print(cxlib.journey.as_text(cxlib.journey.touchpoints(client.journey), ["name", "satisfied"]))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -24,6 +32,34 @@ from scipy import stats
 from cxlib import catalog
 from cxlib.metrics import nps, wilson_interval
 from cxlib.privacy import mask_pii
+
+#: The journey.csv columns that may be blank (unknown), in file order; ``detractors``
+#: stands for the survey's detractor share at the touchpoint.
+INPUTS = ("reached", "moved_on", "rated", "satisfied", "high_effort", "complaints", "expectation", "perception",
+          "promises_made", "promises_kept", "delays", "delays_announced", "fix_effort")
+_COUNTS = ("reached", "rated", "promises_made", "delays", "fix_effort")
+
+#: The inputs each printed column is built from: a missing value is "unknown" when
+#: one of them was blank, and "n/a" when none was (nothing to count, e.g. no delays).
+DEPENDS: dict[str, set[str]] = {
+    "reached": {"reached"}, "rated": {"rated"}, "moved_on": {"reached", "moved_on"},
+    "satisfied": {"rated", "satisfied"}, "high_effort": {"rated", "high_effort"},
+    "complaints": {"reached", "complaints"}, "expectation": {"expectation"}, "perception": {"perception"},
+    "gap": {"expectation", "perception"}, "promises_made": {"promises_made"},
+    "promises_kept": {"promises_made", "promises_kept"}, "delays": {"delays"},
+    "announced": {"delays", "delays_announced"}, "fix_effort": {"fix_effort"},
+    "detractor_share": {"detractors"}, "affected": {"reached", "rated", "satisfied"},
+    "frequency": {"reached", "rated", "satisfied"},
+    "severity": {"rated", "high_effort", "expectation", "perception"},
+    "impact": {"reached", "moved_on", "detractors"},
+}
+DEPENDS["priority"] = DEPENDS["rank"] = DEPENDS["components"] = (
+    DEPENDS["frequency"] | DEPENDS["severity"] | DEPENDS["impact"])
+
+
+def word(key: str, language: str = "en", **values: object) -> str:
+    """A word or sentence the chapter prints, from ``cxlib/catalog/journey.toml`` [words]."""
+    return catalog.label(catalog.load("journey")["words"], language, key).format(**values)
 
 
 def stage_names(language: str = "en") -> pd.Series:
@@ -39,47 +75,92 @@ def touchpoint_name(key: str, language: str = "en") -> str:
     return known.get(key, {}).get(f"name_{language}", key)
 
 
-def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+def _stage_order(stages: pd.Series) -> pd.Series:
     order = {key: i for i, key in enumerate(stage_names().index)}
-    return frame.assign(_order=frame["stage"].map(order)).sort_values("_order", kind="stable").drop(columns="_order")
+    return stages.map(order)
 
 
-def _share_columns(successes: int, n: int, level: float) -> tuple[float, float, float]:
-    low, high = wilson_interval(successes, n, level)
-    return (100 * successes / n if n else math.nan), 100 * low, 100 * high
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    """Journey order: by stage; within a stage the rows keep the order they came in."""
+    return (frame.assign(_order=_stage_order(frame["stage"])).sort_values("_order", kind="stable")
+            .drop(columns="_order"))
+
+
+def _numbers(journey: pd.DataFrame) -> pd.DataFrame:
+    """The journey with every measured column as float (NaN = unknown); an absent column is unknown throughout."""
+    data = journey.copy()
+    for column in INPUTS:
+        if column in data:
+            data[column] = pd.to_numeric(data[column], errors="coerce").astype("float64")
+        else:
+            data[column] = math.nan
+    return data
+
+
+def _share_columns(successes: float, n: float, level: float) -> tuple[float, float, float]:
+    """A share in % with its Wilson interval; NaN throughout when either count is unknown or n is 0."""
+    if pd.isna(successes) or pd.isna(n) or n == 0:
+        return math.nan, math.nan, math.nan
+    low, high = wilson_interval(int(successes), int(n), level)
+    return 100 * successes / n, 100 * low, 100 * high
+
+
+def _blank(row: pd.Series, columns: Iterable[str] = INPUTS) -> str:
+    return ", ".join(column for column in columns if pd.isna(row[column]))
 
 
 def funnel(journey: pd.DataFrame, *, level: float = 0.95, language: str = "en") -> pd.DataFrame:
     """Share of customers moving on at each stage, with Wilson intervals, and the biggest drop.
 
     A stage's rate is the sum of ``moved_on`` over the sum of ``reached`` of its
-    touchpoints: the share of customers at the stage's touchpoints who went on
-    to the next step.
+    touchpoints whose ``moved_on`` is known: the share of customers at those
+    touchpoints who went on to the next step. A touchpoint whose ``moved_on`` is
+    blank is not dropped: its customers count in ``reached``, and ``unknown``
+    names it and says how many customers were left out of the rate.
 
     Returns
     -------
     DataFrame
-        One row per stage, in journey order: ``name``, ``reached``, ``moved_on``,
-        ``conversion`` with ``low``/``high`` (%), ``drop`` (100 − conversion) and
-        ``biggest_drop`` (True on the stage losing the largest share).
+        One row per stage, in journey order: ``name``, ``reached`` (all customers
+        at the stage's touchpoints), ``counted`` (those at touchpoints whose
+        ``moved_on`` is known: the rate's base), ``moved_on``, ``conversion``
+        with ``low``/``high`` (%), ``drop`` (100 − conversion), ``biggest_drop``
+        (True on the stage losing the largest share among the stages with a
+        rate) and ``unknown`` (empty when everything was known).
     """
     names = stage_names(language)
+    data = _numbers(journey)
     rows = []
     for stage in names.index:
-        part = journey[(journey["stage"] == stage) & journey["moved_on"].notna()]
-        reached, moved = int(part["reached"].sum()), int(part["moved_on"].sum())
-        value, low, high = _share_columns(moved, reached, level)
-        rows.append({"stage": stage, "name": names[stage], "reached": reached, "moved_on": moved,
-                     "conversion": value, "low": low, "high": high, "drop": 100 - value})
+        part = data[data["stage"] == stage]
+        known = part[part["moved_on"].notna() & part["reached"].notna()]
+        missing = part[part["moved_on"].isna() | part["reached"].isna()]
+        counted = known["reached"].sum()
+        value, low, high = _share_columns(known["moved_on"].sum(), counted, level)
+        if part.empty:
+            unknown = word("no_touchpoints", language)
+        elif len(missing):
+            unknown = word("left_out", language, measure="moved_on",
+                            touchpoints=", ".join(touchpoint_name(t, language) for t in missing["touchpoint"]),
+                            reached=f"{int(missing['reached'].sum()):,}")
+        else:
+            unknown = ""
+        rows.append({"stage": stage, "name": names[stage], "reached": part["reached"].sum(), "counted": counted,
+                     "moved_on": known["moved_on"].sum() if len(known) else math.nan,
+                     "conversion": value, "low": low, "high": high, "drop": 100 - value, "unknown": unknown})
     table = pd.DataFrame(rows).set_index("stage")
-    table["biggest_drop"] = table.index == table["drop"].idxmax() if table["drop"].notna().any() else False
-    return table
+    for column in ("reached", "counted", "moved_on"):
+        table[column] = table[column].round().astype("Int64")
+    table["biggest_drop"] = (table.index == table["drop"].idxmax()) if table["drop"].notna().any() else False
+    return table[["name", "reached", "counted", "moved_on", "conversion", "low", "high", "drop", "biggest_drop",
+                  "unknown"]]
 
 
-def _poisson_rate(events: int, exposure: int, level: float, per: int = 1000) -> tuple[float, float, float]:
-    """A rate per ``per`` with its exact (Garwood) Poisson interval."""
-    if exposure == 0:
+def _poisson_rate(events: float, exposure: float, level: float, per: int = 1000) -> tuple[float, float, float]:
+    """A rate per ``per`` with its exact (Garwood) Poisson interval; NaN when either count is unknown or exposure 0."""
+    if pd.isna(events) or pd.isna(exposure) or exposure == 0:
         return math.nan, math.nan, math.nan
+    events = int(events)
     alpha = 1 - level
     low = stats.chi2.ppf(alpha / 2, 2 * events) / 2 if events else 0.0
     high = stats.chi2.ppf(1 - alpha / 2, 2 * events + 2) / 2
@@ -89,80 +170,163 @@ def _poisson_rate(events: int, exposure: int, level: float, per: int = 1000) -> 
 def touchpoints(journey: pd.DataFrame, *, level: float = 0.95, language: str = "en") -> pd.DataFrame:
     """Every touchpoint measured, each share with its Wilson interval.
 
+    A share whose count or base is blank is unknown (NaN), as is one whose base
+    is 0 (nothing to count); ``unknown`` names the row's blank inputs, so the two
+    can be told apart (see :func:`as_text`).
+
     Returns
     -------
     DataFrame
-        One row per touchpoint, in journey order: ``satisfied`` (%), ``high_effort``
-        (%), ``moved_on`` (%), ``complaints`` per 1,000 customers (exact Poisson
+        One row per touchpoint, in journey order (stage order, then the file's
+        order within a stage): ``satisfied`` (%), ``high_effort`` (%),
+        ``moved_on`` (%), ``complaints`` per 1,000 customers (exact Poisson
         interval), ``gap`` (perception − expectation on 1–5), ``promises_kept``
         (%), ``announced`` (% of delays announced before the customer asked),
-        each share with ``*_low`` and ``*_high``; ``rated`` and ``reached`` give the n.
+        each share with ``*_low`` and ``*_high``; ``rated`` and ``reached`` give
+        the n; ``unknown`` lists the blank inputs (e.g. ``"rated, fix_effort"``).
     """
     rows = []
-    for _, row in _ordered(journey).iterrows():
+    for _, row in _ordered(_numbers(journey)).iterrows():
         record = {"stage": row["stage"], "touchpoint": row["touchpoint"],
                   "name": touchpoint_name(row["touchpoint"], language), "channel": row["channel"],
-                  "reached": int(row["reached"]), "rated": int(row["rated"])}
+                  "reached": row["reached"], "rated": row["rated"]}
         for column, successes, n in (("satisfied", row["satisfied"], row["rated"]),
                                      ("high_effort", row["high_effort"], row["rated"]),
                                      ("moved_on", row["moved_on"], row["reached"]),
                                      ("promises_kept", row["promises_kept"], row["promises_made"]),
                                      ("announced", row["delays_announced"], row["delays"])):
-            if pd.isna(successes) or pd.isna(n) or n == 0:
-                record[column] = record[f"{column}_low"] = record[f"{column}_high"] = math.nan
-            else:
-                record[column], record[f"{column}_low"], record[f"{column}_high"] = \
-                    _share_columns(int(successes), int(n), level)
+            record[column], record[f"{column}_low"], record[f"{column}_high"] = _share_columns(successes, n, level)
         record["complaints"], record["complaints_low"], record["complaints_high"] = \
-            _poisson_rate(int(row["complaints"]), int(row["reached"]), level)
+            _poisson_rate(row["complaints"], row["reached"], level)
         record["expectation"], record["perception"] = row["expectation"], row["perception"]
         record["gap"] = row["perception"] - row["expectation"]
-        record["delays"], record["promises_made"] = int(row["delays"]), int(row["promises_made"])
-        record["fix_effort"] = row.get("fix_effort", math.nan)
+        record["delays"], record["promises_made"] = row["delays"], row["promises_made"]
+        record["fix_effort"] = row["fix_effort"]
+        record["unknown"] = _blank(row)
         rows.append(record)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=_TOUCHPOINT_COLUMNS)
+    for column in _COUNTS:
+        table[column] = table[column].astype("float64").round().astype("Int64")
+    return table
+
+
+_TOUCHPOINT_COLUMNS = (
+    ["stage", "touchpoint", "name", "channel", "reached", "rated"]
+    + [f"{c}{s}" for c in ("satisfied", "high_effort", "moved_on", "promises_kept", "announced")
+       for s in ("", "_low", "_high")]
+    + ["complaints", "complaints_low", "complaints_high", "expectation", "perception", "gap", "delays",
+       "promises_made", "fix_effort", "unknown"])
+
+
+def _nps_answers(survey: pd.DataFrame, language: str) -> tuple[pd.DataFrame, str]:
+    """The survey's NPS answers that name a touchpoint, or why there are none (a sentence)."""
+    if survey.empty or ("question" in survey and "touchpoint" not in survey):  # counts carry no touchpoints
+        return survey.iloc[0:0], word("counts_only", language)
+    if "touchpoint" not in survey:
+        return survey.iloc[0:0], word("no_touchpoint_column", language)
+    if "nps" not in survey or survey["nps"].isna().all():
+        return survey.iloc[0:0], word("no_nps", language)
+    named = survey[(survey["touchpoint"].fillna("") != "") & survey["nps"].notna()]
+    if named.empty:
+        return named, word("none_named", language)
+    return named, ""
 
 
 def survey_links(survey: pd.DataFrame, *, level: float = 0.95, language: str = "en") -> pd.DataFrame:
     """The survey's answers that name a stage or touchpoint: how many, their NPS, the detractor share.
+
+    When nothing can be linked (counts only, no touchpoint column, no NPS
+    answers, or no answer naming a touchpoint) the table is empty and
+    ``attrs["why"]`` says why in one sentence; :func:`priorities` then treats the
+    detractor share as unknown rather than zero.
 
     Returns
     -------
     DataFrame
         One row per (stage, touchpoint) named in the survey: ``answers``,
         ``detractors`` with ``detractor_share`` and its interval (%), ``nps``,
-        the most frequent ``reason`` and one example ``comment`` (contact details masked).
+        the most frequent ``reason`` (ties: the first code alphabetically) and
+        one example ``comment`` (contact details masked).
     """
     columns = ["stage", "touchpoint", "answers", "detractors", "detractor_share", "detractor_low", "detractor_high",
                "nps", "reason", "comment"]
-    if "touchpoint" not in survey:  # counts carry no touchpoints; nothing to link
-        return pd.DataFrame(columns=columns)
-    named = survey[(survey["touchpoint"].fillna("") != "") & survey["nps"].notna()]
+    named, why = _nps_answers(survey, language)
+    if why:
+        table = pd.DataFrame(columns=columns)
+        table.attrs["why"] = why
+        return table
     labels = {r["code"]: catalog.label(r, language, "label") for r in catalog.reason_codes()}
     rows = []
     for (stage, touchpoint), part in named.groupby(["stage", "touchpoint"], sort=False):
         detractors = int((part["nps"] <= 6).sum())
         value, low, high = _share_columns(detractors, len(part), level)
-        comments = part.loc[part["comment"] != "", "comment"]
-        top_reason = part["reason_code"].value_counts().idxmax() if len(part) else ""
+        comments = part.loc[part["comment"].fillna("") != "", "comment"] if "comment" in part else pd.Series()
+        reasons = part["reason_code"].fillna("").value_counts() if "reason_code" in part else pd.Series()
+        top_reason = min(reasons.index, key=lambda code: (-reasons[code], code == "", code)) if len(reasons) else ""
         rows.append({"stage": stage, "touchpoint": touchpoint, "answers": len(part), "detractors": detractors,
                      "detractor_share": value, "detractor_low": low, "detractor_high": high,
                      "nps": nps(part["nps"]).value, "reason": labels.get(top_reason, top_reason),
                      "comment": mask_pii(comments.iloc[0]) if len(comments) else ""})
-    return _ordered(pd.DataFrame(rows, columns=columns)).reset_index(drop=True)
+    table = _ordered(pd.DataFrame(rows, columns=columns)).reset_index(drop=True)
+    table.attrs["why"] = ""
+    return table
+
+
+# --------------------------------------------------------------------------- the priority score
+
+#: How each priority component (0..1) is computed from :func:`priorities`' table;
+#: which components make up which part, and the weights, come from the catalogue.
+COMPONENTS: dict[str, Callable[[pd.DataFrame, dict], pd.Series]] = {
+    "effort": lambda t, spec: t["high_effort"] / 100,
+    "gap": lambda t, spec: (-t["gap"] / spec["gap_range"]).clip(lower=0, upper=1),
+    "not_moved_on": lambda t, spec: 1 - t["moved_on"] / 100,
+    "detractors": lambda t, spec: t["detractor_share"] / 100,
+}
+
+
+def priority_spec() -> dict:
+    """The priority formula as ``cxlib/catalog/journey.toml`` [priority] writes it: scale, parts, weights."""
+    return catalog.load("journey")["priority"]
+
+
+def priority_formula() -> str:
+    """The priority formula in one line, built from the catalogue (what :func:`priorities` computes)."""
+    spec = priority_spec()
+    parts = spec["parts"]
+    total = sum(p["weight"] for p in parts)
+    if all(p["weight"] == parts[0]["weight"] for p in parts):
+        mix = f"({' + '.join(p['key'] for p in parts)}) / {len(parts)}"
+    else:
+        weighted = " + ".join(f"{p['weight']} × {p['key']}" for p in parts)
+        mix = f"({weighted}) / {total}"
+    lines = [f"priority = {spec['scale']} × frequency × {mix}"]
+    lines += [f"{p['key']} = mean of the known components: {', '.join(p['components'])}" for p in parts]
+    return "; ".join(lines)
 
 
 def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rank the pain points: priority = 100 × frequency × (severity + impact) / 2.
+    """Rank the pain points by the score of ``cxlib/catalog/journey.toml`` [priority].
 
-    frequency: customers left unsatisfied at the touchpoint (reached × share
-    not satisfied), relative to the touchpoint with the most; severity: the
-    mean of the high-effort share and the expectation gap scaled to 0–1;
-    impact: the mean of the share not moving on and the detractor share among
-    survey answers naming the touchpoint.
+    With the catalogue's weights (1 and 1) the score is
+    priority = 100 × frequency × (severity + impact) / 2, where
 
-    See ``cxlib/catalog/journey.toml`` for the definition of each part; every
-    part is returned beside the score so the ranking can be explained.
+    - frequency: customers left unsatisfied at the touchpoint (reached × share
+      not satisfied, rounded), relative to the touchpoint with the most;
+    - severity: the mean of the high-effort share and the expectation gap
+      scaled to 0–1 (a perception 4 points below expectation is 1);
+    - impact: the mean of the share not moving on and the detractor share among
+      survey answers naming the touchpoint (0 when the survey names touchpoints
+      but not this one; unknown when it names none, or ``links`` is None).
+
+    Unknown inputs are left out, never read as 0: a part is the mean of its
+    known components and the score the weighted mean of its known parts;
+    ``components`` says how many of the four were used and ``unknown`` which
+    inputs were blank. Without frequency or without any component the priority
+    is unknown: no rank, listed after the ranked touchpoints.
+
+    Equal priorities share a rank (method "min"); the order within a tie, and
+    of the unranked, is stage order, then touchpoint name, then channel, so it
+    never depends on the order of the file.
 
     Parameters
     ----------
@@ -171,48 +335,146 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.
     links : DataFrame, optional
         Output of :func:`survey_links`, for the detractor share per touchpoint.
     """
+    spec = priority_spec()
     table = measured.copy()
-    detractor_share = pd.Series(0.0, index=table.index)
-    if links is not None and len(links):
+    if "unknown" not in table:
+        table["unknown"] = ""
+    blank = [set(filter(None, text.split(", "))) for text in table["unknown"].fillna("")]
+    linked = links is not None and len(links) > 0 and not links.attrs.get("why")
+    if linked:
         shares = links.set_index(["stage", "touchpoint"])["detractor_share"] / 100
         keys = list(zip(table["stage"], table["touchpoint"]))
-        detractor_share = pd.Series([shares.get(key, 0.0) for key in keys], index=table.index)
-    table["affected"] = (table["reached"] * (1 - table["satisfied"] / 100)).round()
-    table["frequency"] = table["affected"] / table["affected"].max()
-    parts = pd.DataFrame({"effort": table["high_effort"] / 100, "gap": (-table["gap"] / 4).clip(lower=0, upper=1)})
-    table["severity"] = parts.mean(axis=1, skipna=True)
-    table["impact"] = pd.concat([1 - table["moved_on"] / 100, detractor_share], axis=1).mean(axis=1, skipna=True)
-    table["detractor_share"] = 100 * detractor_share
-    table["priority"] = 100 * table["frequency"] * (table["severity"] + table["impact"]) / 2
-    table["rank"] = table["priority"].rank(ascending=False, method="first").astype(int)
-    return table.sort_values("rank").reset_index(drop=True)
+        table["detractor_share"] = [100 * float(shares.get(key, 0.0)) for key in keys]
+    else:
+        table["detractor_share"] = math.nan
+        blank = [b | {"detractors"} for b in blank]
+    table["unknown"] = [", ".join(c for c in (*INPUTS, "detractors") if c in b) for b in blank]
+
+    numbers = table.copy()
+    for column in ("reached", "satisfied", "high_effort", "gap", "moved_on", "detractor_share"):
+        numbers[column] = pd.to_numeric(numbers[column], errors="coerce").astype("float64")
+    affected = (numbers["reached"] * (1 - numbers["satisfied"] / 100)).round()
+    most = affected.max()
+    frequency = affected / most if most > 0 else affected * 0.0
+    table["affected"] = affected.astype("Int64")
+    table["frequency"] = frequency
+
+    used = pd.Series(0, index=table.index)
+    weighted, weights = pd.Series(0.0, index=table.index), pd.Series(0.0, index=table.index)
+    for part in spec["parts"]:
+        components = pd.DataFrame({key: COMPONENTS[key](numbers, spec) for key in part["components"]})
+        table[part["key"]] = components.mean(axis=1, skipna=True)
+        used += components.notna().sum(axis=1)
+        known = table[part["key"]].notna()
+        weighted[known] += part["weight"] * table.loc[known, part["key"]]
+        weights[known] += part["weight"]
+    table["components"] = used.astype(int)
+    table["priority"] = (spec["scale"] * frequency * weighted / weights).where(weights > 0)
+
+    key = table["priority"].round(9)
+    table["rank"] = key.rank(ascending=False, method="min").astype("Int64")
+    table = (table.assign(_key=key, _order=_stage_order(table["stage"]))
+             .sort_values(["_key", "_order", "touchpoint", "channel"], ascending=[False, True, True, True],
+                          na_position="last", kind="stable")
+             .drop(columns=["_key", "_order"]).reset_index(drop=True))
+    table.attrs["unranked"] = table.loc[table["rank"].isna(), "touchpoint"].tolist()
+    table.attrs["why"] = "" if linked else (links.attrs.get("why", "") if links is not None else "")
+    return table
 
 
-def importance_performance(measured: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+def importance_performance(measured: pd.DataFrame, survey: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     """Importance–performance: the NPS points at stake at each touchpoint against its satisfied share.
 
     Importance is the NPS the company would gain if the detractors who name the
     touchpoint became passives: 100 × those detractors / all NPS answers.
     Performance is the touchpoint's satisfied share. The quadrants split at the
-    medians: "concentrate here" (important, performing poorly), "keep up the
-    good work", "low priority", "possible overkill".
+    medians of the known values: "concentrate here" (important, performing
+    poorly), "keep up the good work", "low priority", "possible overkill"; a
+    touchpoint whose satisfied share is unknown gets the quadrant "unknown".
+
+    When the survey cannot give importance (counts only, no touchpoint column,
+    no NPS answers, or none naming a touchpoint) importance is unknown (NaN),
+    the quadrant is empty and ``attrs["why"]`` says why in one sentence.
     """
-    if "touchpoint" not in survey:  # counts carry no touchpoints: importance cannot be measured
-        table = measured[["stage", "touchpoint", "name", "satisfied"]].copy()
-        return table.assign(importance=np.nan, named_in_survey=False, quadrant="needs one row per response")
+    table = measured[[c for c in ("stage", "touchpoint", "name", "satisfied", "unknown") if c in measured]].copy()
+    named, why = _nps_answers(survey, language)
+    if why:
+        table = table.assign(importance=np.nan, named_in_survey=False, quadrant="")
+        table.attrs["why"] = why
+        return table
     answered = survey[survey["nps"].notna()]
-    names = answered["touchpoint"].fillna("")
-    at_stake = 100 * names[answered["nps"] <= 6].value_counts() / max(len(answered), 1)
-    table = measured[["stage", "touchpoint", "name", "satisfied"]].copy()
+    at_stake = 100 * named.loc[named["nps"] <= 6, "touchpoint"].value_counts() / len(answered)
     table["importance"] = table["touchpoint"].map(at_stake).fillna(0.0)
-    table["named_in_survey"] = table["touchpoint"].isin(set(names))
+    table["named_in_survey"] = table["touchpoint"].isin(set(named["touchpoint"]))
+    satisfied = pd.to_numeric(table["satisfied"], errors="coerce")
     high_importance = table["importance"] >= table["importance"].median()
-    high_performance = table["satisfied"] >= table["satisfied"].median()
+    high_performance = satisfied >= satisfied.median()
     table["quadrant"] = np.select(
-        [high_importance & ~high_performance, high_importance & high_performance,
+        [satisfied.isna(), high_importance & ~high_performance, high_importance & high_performance,
          ~high_importance & ~high_performance],
-        ["concentrate here", "keep up the good work", "low priority"], "possible overkill")
+        [word("unknown", language), "concentrate here", "keep up the good work", "low priority"],
+        "possible overkill")
+    table.attrs["why"] = ""
     return table
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def as_text(table: pd.DataFrame, columns: list[str], *, digits: int = 1, index: bool = False,
+            language: str = "en") -> str:
+    """A journey table as plain text, with words where a number is missing; never ``nan``.
+
+    A missing value reads "unknown" when the row's ``unknown`` names one of the
+    inputs the column is built from (:data:`DEPENDS`), and "n/a" when nothing
+    was blank (a share with nothing to count, such as announced delays at a
+    touchpoint without delays). The row's ``unknown`` column is added after
+    ``columns`` (limited to the inputs of the printed columns) when any row has
+    something to say; it is left out when everything printed was known. An
+    input unknown on every row (e.g. a file without ``fix_effort``) is said once,
+    in a line above the table, instead of on each row.
+    """
+    shown = table[columns].copy()
+    if "unknown" in table:
+        lists = [[entry for entry in text.split(", ") if entry] for text in table["unknown"].fillna("")]
+        plain_names = all(entry in (*INPUTS, "detractors") for entries in lists for entry in entries)
+        if plain_names and "unknown" not in columns:
+            relevant = set().union(*(DEPENDS.get(c.removesuffix("_low").removesuffix("_high"), set())
+                                     for c in columns))
+            lists = [[entry for entry in entries if entry in relevant] for entries in lists]
+    else:
+        lists, plain_names = [[] for _ in range(len(table))], True
+    unknown_word, na_word = word("unknown", language), word("not_applicable", language)
+    for column in columns:
+        if column == "unknown" or not pd.api.types.is_numeric_dtype(shown[column]) \
+                or pd.api.types.is_bool_dtype(shown[column]):
+            continue
+        values = shown[column]
+        integral = pd.api.types.is_integer_dtype(values)
+        if not values.isna().any():
+            if not integral:
+                shown[column] = values.astype("float64").round(digits)
+            continue
+        base = DEPENDS.get(column.removesuffix("_low").removesuffix("_high"), set())
+
+        def cell(value: object, entries: list[str]) -> str:
+            if pd.isna(value):
+                said = bool(entries) if not plain_names else bool(base & set(entries)) or column in entries
+                return unknown_word if said else na_word
+            return f"{int(value)}" if integral else f"{float(value):.{digits}f}"
+
+        shown[column] = pd.Series([cell(v, e) for v, e in zip(values, lists)], index=shown.index, dtype=object)
+    everywhere: list[str] = []
+    if plain_names and len(lists) > 1:
+        everywhere = [entry for entry in lists[0] if all(entry in entries for entries in lists)]
+        lists = [[entry for entry in entries if entry not in everywhere] for entries in lists]
+    if "unknown" in columns or any(lists):
+        shown["unknown"] = [", ".join(entries) for entries in lists]
+    text = shown.to_string(index=index)
+    if everywhere:
+        text = word("unknown_everywhere", language, names=", ".join(everywhere)) + "\n" + text
+    return text
+
 
 
 # --------------------------------------------------------------------------- mystery shopping

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -136,3 +137,285 @@ def test_charts(demo):
                cxlib.plots.priority_matrix(ranked)):
         assert isinstance(ax, matplotlib.axes.Axes)
     matplotlib.pyplot.close("all")
+
+
+# --------------------------------------------------------------------------- unknown is not zero
+
+NOTEBOOK_TABLES = {  # what chapter 03 prints, table by table
+    "funnel": ["name", "reached", "moved_on", "conversion", "low", "high", "biggest_drop"],
+    "touchpoints": ["stage", "name", "rated", "satisfied", "satisfied_low", "satisfied_high", "high_effort",
+                    "complaints", "gap"],
+    "commitments": ["name", "expectation", "perception", "gap", "promises_made", "promises_kept", "delays",
+                    "announced", "announced_low", "announced_high"],
+    "priorities": ["rank", "name", "affected", "frequency", "severity", "impact", "priority", "components",
+                   "fix_effort"],
+}
+BLANKABLE = [c for c in journey.INPUTS if c != "reached"]
+
+
+def demo_journey() -> pd.DataFrame:
+    return pd.read_csv(DEMO / "journey.csv")
+
+
+def printed(stages: pd.DataFrame, measured: pd.DataFrame, ranked: pd.DataFrame) -> str:
+    return "\n".join([journey.as_text(stages, NOTEBOOK_TABLES["funnel"], index=True),
+                      journey.as_text(measured, NOTEBOOK_TABLES["touchpoints"]),
+                      journey.as_text(measured, NOTEBOOK_TABLES["commitments"]),
+                      journey.as_text(ranked, NOTEBOOK_TABLES["priorities"], digits=2)])
+
+
+def assert_says_no_nan(text: str) -> None:
+    for token in ("nan", "NaN", "<NA>", "None"):
+        assert token not in text, f"{token!r} printed:\n{text}"
+
+
+def analyse(frame: pd.DataFrame, links: pd.DataFrame | None = None):
+    measured = journey.touchpoints(frame)
+    return journey.funnel(frame), measured, journey.priorities(measured, links)
+
+
+@pytest.mark.parametrize("row", [0, 5, 10])
+@pytest.mark.parametrize("column", BLANKABLE)
+def test_a_blank_cell_is_unknown_everywhere_it_counts(column, row):
+    frame = demo_journey().astype({c: "float64" for c in BLANKABLE})
+    frame.loc[row, column] = None
+    stages, measured, ranked = analyse(frame)
+    touchpoint = frame.loc[row, "touchpoint"]
+    measured_row = measured.set_index("touchpoint").loc[touchpoint]
+    assert column in measured_row["unknown"].split(", ")
+    for output, inputs in journey.DEPENDS.items():
+        if column in inputs and output in measured_row.index and output not in ("reached",):
+            assert pd.isna(measured_row[output]), (output, "should be unknown, not computed as if 0")
+    assert list(stages.index) == list(journey.stage_names().index)  # every stage still listed
+    assert len(measured) == len(ranked) == len(frame)  # and every touchpoint
+    assert_says_no_nan(printed(stages, measured, ranked))
+    others = measured.set_index("touchpoint").drop(index=touchpoint)
+    untouched = journey.touchpoints(demo_journey()).set_index("touchpoint").drop(index=touchpoint)
+    pd.testing.assert_frame_equal(others.drop(columns="unknown"), untouched.drop(columns="unknown"),
+                                  check_dtype=False)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_many_blanks_at_random_never_crash_or_print_nan(seed):
+    rng = np.random.default_rng(seed)
+    frame = demo_journey().astype({c: "float64" for c in BLANKABLE})
+    blanks = rng.random((len(frame), len(BLANKABLE))) < rng.uniform(0.1, 0.9)
+    for j, column in enumerate(BLANKABLE):
+        frame.loc[blanks[:, j], column] = None
+    if seed % 2:
+        frame = frame.drop(columns="fix_effort")
+    stages, measured, ranked = analyse(frame)
+    assert_says_no_nan(printed(stages, measured, ranked))
+    known = ranked["priority"].notna()
+    assert ranked.loc[known, "rank"].min() == 1 if known.any() else True
+    assert ranked["rank"].isna().tolist() == (~known).tolist()
+    assert not known[known.idxmin():].any() if (~known).any() else True  # the unranked come last
+    assert (ranked["components"].between(0, 4)).all()
+
+
+def test_the_loader_accepts_blanks_and_no_fix_effort(tmp_path):
+    import shutil
+
+    folder = Path(shutil.copytree(DEMO, tmp_path / "blanks"))
+    frame = demo_journey().drop(columns="fix_effort").astype(str)
+    frame.loc[5, "moved_on"] = ""
+    frame.loc[7, ["promises_kept", "delays", "delays_announced"]] = ""
+    frame.loc[2, ["rated", "satisfied", "complaints"]] = ""
+    frame.to_csv(folder / "journey.csv", index=False)
+    client = cxlib.load_client(folder)
+    table = client.journey
+    assert table["moved_on"].isna().sum() == 1 and table["fix_effort"].isna().all()
+    assert table.loc[table["touchpoint"] == "price check", "rated"].isna().all()
+    ranked = journey.priorities(journey.touchpoints(table), journey.survey_links(client.survey))
+    assert ranked.set_index("touchpoint").loc["price check", "rank"] is pd.NA
+
+
+def test_shuffled_file_order_gives_the_same_ranking():
+    frame = demo_journey()
+    links = journey.survey_links(cxlib.load_client(DEMO).survey)
+    reference = journey.priorities(journey.touchpoints(frame), links)
+    for seed in range(5):
+        shuffled = frame.sample(frac=1, random_state=seed).reset_index(drop=True)
+        ranked = journey.priorities(journey.touchpoints(shuffled), links)
+        pd.testing.assert_frame_equal(
+            ranked[["touchpoint", "rank", "priority", "frequency", "severity", "impact"]],
+            reference[["touchpoint", "rank", "priority", "frequency", "severity", "impact"]])
+        pd.testing.assert_frame_equal(journey.funnel(shuffled), journey.funnel(frame))
+
+
+def test_ties_share_a_rank_and_are_ordered_by_stage_then_name():
+    same = {"reached": 1000, "moved_on": 500, "rated": 100, "satisfied": 50, "high_effort": 20}
+    rows = [{"stage": "experience", "touchpoint": "zeta", **same},
+            {"stage": "purchase", "touchpoint": "beta", **same},
+            {"stage": "purchase", "touchpoint": "alpha", **same},
+            {"stage": "awareness", "touchpoint": "small", **same, "satisfied": 90}]
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]):
+        ranked = journey.priorities(journey.touchpoints(touchpoint_rows([rows[i] for i in order])))
+        assert ranked["touchpoint"].tolist() == ["alpha", "beta", "zeta", "small"]
+        assert ranked["rank"].tolist() == [1, 1, 1, 4]
+
+
+def test_unknown_priorities_are_not_ranked_and_come_last_in_journey_order():
+    frame = touchpoint_rows([
+        {"stage": "loyalty", "touchpoint": "late", "reached": 100, "satisfied": None},
+        {"stage": "awareness", "touchpoint": "early", "reached": 100, "rated": None},
+        {"stage": "purchase", "touchpoint": "known", "reached": 100},
+    ])
+    ranked = journey.priorities(journey.touchpoints(frame))
+    assert ranked["touchpoint"].tolist() == ["known", "early", "late"]
+    assert ranked["rank"].tolist()[0] == 1 and ranked["rank"].isna().tolist() == [False, True, True]
+    text = journey.as_text(ranked, ["rank", "name", "priority"])
+    assert [line.split() for line in text.splitlines()[2:]] == [
+        ["1", "known", "55.0"], ["unknown", "early", "unknown", "rated"], ["unknown", "late", "unknown", "satisfied"]]
+    assert ranked.attrs["unranked"] == ["early", "late"]
+
+
+def test_unknown_fix_effort():
+    frame = touchpoint_rows([{"stage": "purchase", "touchpoint": "a", "reached": 100, "fix_effort": None},
+                             {"stage": "purchase", "touchpoint": "b", "reached": 100, "satisfied": 2}])
+    ranked = journey.priorities(journey.touchpoints(frame)).set_index("touchpoint")
+    assert pd.isna(ranked.loc["a", "fix_effort"]) and ranked.loc["b", "fix_effort"] == 2
+    assert "fix_effort" in ranked.loc["a", "unknown"] and "fix_effort" not in ranked.loc["b", "unknown"]
+    assert ranked["priority"].notna().all()  # effort to fix is not part of the priority
+    without = journey.priorities(journey.touchpoints(frame.drop(columns="fix_effort")))
+    assert without["fix_effort"].isna().all()
+    text = journey.as_text(without, NOTEBOOK_TABLES["priorities"], digits=2)
+    assert text.startswith("Unknown at every touchpoint: fix_effort, detractors.")
+    assert all(line.split()[-1] == "unknown" for line in text.splitlines()[2:])  # fix_effort
+    ax = cxlib.plots.priority_matrix(without)
+    assert any("effort to fix unknown" in t.get_text() for t in ax.texts)
+    matplotlib.pyplot.close("all")
+
+
+def test_funnel_with_a_blank_moved_on_keeps_the_touchpoint_and_says_so():
+    frame = touchpoint_rows([
+        {"stage": "purchase", "touchpoint": "web", "reached": 1000, "moved_on": 400},
+        {"stage": "purchase", "touchpoint": "phone", "reached": 300, "moved_on": None},
+        {"stage": "experience", "touchpoint": "desk", "reached": 500, "moved_on": None},
+    ])
+    table = journey.funnel(frame)
+    purchase = table.loc["purchase"]
+    assert purchase["reached"] == 1300 and purchase["counted"] == 1000 and purchase["moved_on"] == 400
+    assert purchase["conversion"] == pytest.approx(40.0)  # not 400 / 1300: phone is unknown, not 0
+    assert purchase["unknown"] == "moved_on at phone (300 reached, left out of the rate)"
+    experience = table.loc["experience"]
+    assert pd.isna(experience["conversion"]) and experience["reached"] == 500
+    assert not experience["biggest_drop"] and table.loc["purchase", "biggest_drop"]
+    text = journey.as_text(table, NOTEBOOK_TABLES["funnel"], index=True)
+    assert_says_no_nan(text)
+    assert "moved_on at phone" in text and "moved_on at desk" in text
+    assert text.splitlines()[5].split()[3:5] == ["unknown", "unknown"]  # experience: moved_on, conversion
+    measured = journey.touchpoints(frame).set_index("touchpoint")
+    assert pd.isna(measured.loc["phone", "moved_on"]) and measured.loc["phone", "unknown"] == "moved_on"
+    ax = cxlib.plots.funnel(table)
+    assert any(t.get_text() == "unknown" for t in ax.texts)
+    matplotlib.pyplot.close("all")
+
+
+def test_a_share_with_nothing_to_count_reads_n_a_not_unknown():
+    frame = touchpoint_rows([{"stage": "experience", "touchpoint": "desk", "reached": 100, "delays": 0,
+                              "delays_announced": 0},
+                             {"stage": "experience", "touchpoint": "phone", "reached": 100, "delays": None,
+                              "delays_announced": None}])
+    text = journey.as_text(journey.touchpoints(frame), ["name", "delays", "announced"])
+    desk, phone = text.splitlines()[1], text.splitlines()[2]
+    assert desk.split()[1:] == ["0", "n/a"] and phone.split()[1:] == ["unknown", "unknown", "delays,",
+                                                                      "delays_announced"]
+
+
+def test_priority_hand_worked_with_three_touchpoints_and_an_unknown():
+    frame = touchpoint_rows([
+        # affected 600 (the most): frequency 1; effort 0.30, gap (4.0 − 2.0) / 4 = 0.5 -> severity 0.40;
+        # not moved on 0.5, detractors 0.8 -> impact 0.65; priority 100 × 1 × (0.40 + 0.65) / 2 = 52.5
+        {"stage": "purchase", "touchpoint": "booking", "reached": 1000, "moved_on": 500, "rated": 100,
+         "satisfied": 40, "high_effort": 30, "expectation": 4.0, "perception": 2.0},
+        # affected 300: 0.5; effort 0.10, gap 0 -> 0.05; moved_on unknown, detractors 0 (not named) -> impact 0;
+        # priority 100 × 0.5 × (0.05 + 0) / 2 = 1.25, from 3 components
+        {"stage": "experience", "touchpoint": "handover", "reached": 500, "moved_on": None, "rated": 100,
+         "satisfied": 40, "high_effort": 10, "expectation": 3.0, "perception": 4.0},
+        # affected 150: 0.25; effort and gap unknown -> severity unknown; impact mean(0.2, 0) = 0.1;
+        # priority 100 × 0.25 × 0.1 = 2.5 (the known part alone), from 2 components
+        {"stage": "loyalty", "touchpoint": "reminder", "reached": 300, "moved_on": 240, "rated": 100,
+         "satisfied": 50, "high_effort": None, "expectation": None, "perception": 3.0},
+    ])
+    links = pd.DataFrame({"stage": ["purchase"], "touchpoint": ["booking"], "detractor_share": [80.0]})
+    ranked = journey.priorities(journey.touchpoints(frame), links).set_index("touchpoint")
+    assert ranked["priority"].to_dict() == pytest.approx({"booking": 52.5, "handover": 1.25, "reminder": 2.5})
+    assert ranked["components"].to_dict() == {"booking": 4, "handover": 3, "reminder": 2}
+    assert ranked["rank"].to_dict() == {"booking": 1, "reminder": 2, "handover": 3}
+    assert ranked.loc["handover", "unknown"] == "moved_on"
+    assert ranked.loc["reminder", "unknown"] == "high_effort, expectation"
+    assert pd.isna(ranked.loc["reminder", "severity"])
+
+
+def test_the_catalogue_is_the_formula(monkeypatch):
+    text = (Path(journey.__file__).parent / "catalog" / "journey.toml").read_text(encoding="utf-8")
+    assert "= 100 × frequency × (severity + impact) / 2" in text
+    assert journey.priority_formula().startswith("priority = 100 × frequency × (severity + impact) / 2")
+    spec = journey.priority_spec()
+    assert {c for part in spec["parts"] for c in part["components"]} == set(journey.COMPONENTS)
+    for part in spec["parts"]:
+        line = f"{part['key']} = mean of the known components: {', '.join(part['components'])}"
+        assert line in journey.priority_formula()
+        assert line.replace(" =", " " * (9 - len(part["key"])) + " =") in text
+    # the code reads the weights: severity weighted 3 to 1 changes the score as the catalogue says
+    frame = touchpoint_rows([{"stage": "purchase", "touchpoint": "a", "reached": 100, "moved_on": 50,
+                              "high_effort": 4, "expectation": 4.0, "perception": 4.0}])
+    links = pd.DataFrame({"stage": ["purchase"], "touchpoint": ["a"], "detractor_share": [0.0]})
+    # severity mean(0.4, 0) = 0.2; impact mean(0.5, 0) = 0.25
+    assert journey.priorities(journey.touchpoints(frame), links)["priority"].iloc[0] == pytest.approx(22.5)
+    weighted = {**spec, "parts": [{**spec["parts"][0], "weight": 3}, spec["parts"][1]]}
+    monkeypatch.setattr(journey, "priority_spec", lambda: weighted)
+    assert journey.priorities(journey.touchpoints(frame), links)["priority"].iloc[0] == pytest.approx(
+        100 * (3 * 0.2 + 0.25) / 4)
+    assert journey.priority_formula().startswith("priority = 100 × frequency × (3 × severity + 1 × impact) / 4")
+
+
+@pytest.mark.parametrize("case", ["no nps answers", "counts only", "no touchpoint column", "none named"])
+def test_survey_without_nps_answers_gives_an_explained_empty_result(case):
+    survey = cxlib.load_client(DEMO).survey.copy()
+    if case == "no nps answers":
+        survey["nps"] = pd.NA
+        why = "the survey has no NPS answers"
+    elif case == "counts only":
+        survey = survey.iloc[0:0]
+        why = "the survey holds counts, not one row per response"
+    elif case == "no touchpoint column":
+        survey = survey.drop(columns=["stage", "touchpoint"])
+        why = "the survey does not say which touchpoint an answer is about"
+    else:
+        survey["touchpoint"] = ""
+        why = "no NPS answer names a touchpoint"
+    measured = journey.touchpoints(demo_journey())
+    links = journey.survey_links(survey)
+    assert links.empty and links.attrs["why"] == why
+    grid = journey.importance_performance(measured, survey)
+    assert grid.attrs["why"] == why and grid["importance"].isna().all() and len(grid) == len(measured)
+    ranked = journey.priorities(measured, links)
+    assert ranked["detractor_share"].isna().all() and (ranked["components"] == 3).all()
+    assert ranked.attrs["why"] == why and all("detractors" in u for u in ranked["unknown"])
+    text = journey.as_text(ranked, NOTEBOOK_TABLES["priorities"], digits=2)
+    assert text.splitlines()[0] == "Unknown at every touchpoint: detractors."
+    assert_says_no_nan(text)
+
+
+def test_importance_performance_with_an_unknown_satisfied_share(demo):
+    client, measured, _, _ = demo
+    frame = demo_journey().astype({"satisfied": "float64"})
+    frame.loc[frame["touchpoint"] == "price check", "satisfied"] = None
+    grid = journey.importance_performance(journey.touchpoints(frame), client.survey).set_index("touchpoint")
+    assert grid.loc["price check", "quadrant"] == "unknown"
+    assert grid.loc["phone booking", "quadrant"] == "concentrate here"
+    text = journey.as_text(grid.reset_index(), ["name", "importance", "satisfied", "quadrant"])
+    assert_says_no_nan(text)
+    line = next(line for line in text.splitlines() if line.split()[:2] == ["price", "check"])
+    assert line.split()[3:] == ["unknown", "unknown", "satisfied"]  # satisfied, quadrant, and why
+
+
+def test_the_demo_prints_as_before(demo):
+    """No unknowns: the printed tables carry no ``unknown`` column and no words where numbers were."""
+    client, measured, links, ranked = demo
+    text = printed(journey.funnel(client.journey), measured, ranked)
+    assert "unknown" not in text
+    lines = journey.as_text(measured, NOTEBOOK_TABLES["commitments"]).splitlines()
+    assert [line.split()[-3:] for line in lines if line.split()[:2] == ["phone", "booking"]] == [["n/a"] * 3]
