@@ -43,6 +43,16 @@ REPORT_ORDER = ["05_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03
                 "04_nps_csi_statistics"]
 
 
+KERNEL_ATTEMPTS = 2
+KERNEL_TROUBLE = ("kernel died", "kernel_info", "address already in use", "zmq", "dead kernel", "timed out waiting")
+
+
+def _kernel_trouble(error: BaseException) -> bool:
+    """Whether an error is the kernel failing to start or answer, rather than the notebook's own."""
+    text = f"{type(error).__name__} {error}".lower()
+    return any(word in text for word in KERNEL_TROUBLE)
+
+
 class RunFailed(RuntimeError):
     """A notebook failed during ``cxkit run``; the message names notebook, cell and error."""
 
@@ -75,12 +85,24 @@ def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
     from cxlib.exercises import without_exercises
 
     started = time.perf_counter()
+    source = without_exercises(nbformat.read(str(notebook), as_version=4))
     try:
-        papermill.execute_notebook(
-            without_exercises(nbformat.read(str(notebook), as_version=4)), str(out),
-            parameters={"client_dir": str(client_dir)}, cwd=str(notebook.parent), progress_bar=False,
-            log_output=False, kernel_name="python3", extra_arguments=QUIET_KERNEL,
-        )
+        for attempt in range(KERNEL_ATTEMPTS):
+            try:
+                papermill.execute_notebook(
+                    source, str(out), parameters={"client_dir": str(client_dir)}, cwd=str(notebook.parent),
+                    progress_bar=False, log_output=False, kernel_name="python3", extra_arguments=QUIET_KERNEL,
+                )
+                break
+            except PapermillExecutionError:
+                raise
+            except Exception as error:  # a kernel that died at start or lost its port: once more, with fresh ports
+                if not _kernel_trouble(error):
+                    raise
+                if attempt + 1 == KERNEL_ATTEMPTS:
+                    raise RunFailed(f"{notebook.name} could not start its Python kernel ({type(error).__name__}: "
+                                    f"{error}); run again, and if it persists check that ipykernel is installed "
+                                    f"in this environment") from error
     except PapermillExecutionError as error:
         raise RunFailed(
             f"{notebook.name} failed in cell {error.exec_count} ({error.ename}: {error.evalue.splitlines()[0] if error.evalue else ''}); "

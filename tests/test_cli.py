@@ -169,3 +169,55 @@ def test_journey_chapter_without_mystery_shopping(tmp_path):
     printed = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
                       if o.output_type == "stream")
     assert "mystery_shopping.csv not supplied: no visits to score." in printed
+
+
+def test_a_kernel_that_dies_at_start_is_started_once_more(monkeypatch, tmp_path):
+    import papermill
+
+    calls = []
+
+    def flaky(source, out, **kwargs):
+        calls.append(out)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        nbformat.write(source, out)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    notebook = KIT_ROOT / "notebooks" / "00_start_here.ipynb"
+    cxlib.cli.execute_notebook(notebook, tmp_path / "00.ipynb", KIT_ROOT / "data" / "demo")
+    assert len(calls) == 2 and (tmp_path / "00.ipynb").is_file()
+
+
+def test_a_kernel_that_never_starts_ends_in_the_kits_message(monkeypatch, tmp_path):
+    import papermill
+
+    def dead(source, out, **kwargs):
+        raise RuntimeError("ZMQError: Address already in use")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    notebook = KIT_ROOT / "notebooks" / "00_start_here.ipynb"
+    with pytest.raises(cxlib.cli.RunFailed, match="00_start_here.ipynb could not start its Python kernel"):
+        cxlib.cli.execute_notebook(notebook, tmp_path / "00.ipynb", KIT_ROOT / "data" / "demo")
+
+
+def test_a_run_lists_every_failing_notebook_and_writes_no_report(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name in ("01_first", "02_second", "03_fine"):
+        book = nbformat.v4.new_notebook()
+        book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        params = nbformat.v4.new_code_cell('client_dir = "."')
+        params.metadata["tags"] = ["parameters"]
+        body = "print('ok')" if name == "03_fine" else f"raise ValueError('{name} broke')"
+        book.cells = [params, nbformat.v4.new_code_cell(body)]
+        nbformat.write(book, str(notebooks / f"{name}.ipynb"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("an older report")
+    with pytest.raises(cxlib.cli.RunFailed) as failed:
+        cxlib.cli.run(KIT_ROOT / "data" / "demo", out, notebooks, workers=2, echo=lambda *_: None)
+    message = str(failed.value)
+    assert message.startswith("2 of 3 notebooks failed, so no report was written:")
+    assert "01_first.ipynb failed in cell 3 (ValueError: 01_first broke)" in message  # papermill adds a cell
+    assert "02_second.ipynb failed" in message
+    assert not (out / "report.html").exists()
