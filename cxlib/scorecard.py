@@ -437,6 +437,21 @@ def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFram
     derived = derive(survey, customers, mystery_shopping, level=level)
     table = combine(scorecard, derived, config, level=level, language=language)
     derived = derived.assign(used=~derived["metric"].isin(set(scorecard["metric"])))
+    return _summarise(table, derived, config, level=level, language=language, claims=claims)
+
+
+def rejudge(result: ScorecardResult, claims: pd.DataFrame, config: dict[str, Any] | None = None, *,
+            level: float = 0.95, language: str = "en") -> ScorecardResult:
+    """The same scorecard with its sampling-error trends judged by a family of claims (:func:`trends`).
+
+    What :func:`assess` returns with ``claims``, without deriving and
+    combining the tables again.
+    """
+    return _summarise(result.table, result.derived, config or {}, level=level, language=language, claims=claims)
+
+
+def _summarise(table: pd.DataFrame, derived: pd.DataFrame, config: dict[str, Any], *, level: float, language: str,
+               claims: pd.DataFrame | None) -> ScorecardResult:
     order = (config.get("periods") or {}).get("order") or None
     trend = trends(table, level=level, claims=claims, order=order)
     rank = {label: i for i, label in enumerate(sort_periods(table["period"], order=order))}
