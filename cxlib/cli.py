@@ -218,7 +218,9 @@ def check(client_dir: str | Path, echo=print) -> None:
     _say_how_read(client, echo)
     summary = client.summary()
     for table, row in summary.iterrows():
-        echo(f"  {row['file']:<22} {row['rows']:>7} rows" + ("" if row["supplied"] else "  (not supplied)"))
+        derived = table == "survey_counts" and row["rows"] and not row["supplied"]
+        state = "" if row["supplied"] else "  (derived from survey.csv)" if derived else "  (not supplied)"
+        echo(f"  {row['file']:<22} {row['rows']:>7} rows{state}")
 
 
 def refresh_notebooks(paths: list[Path] | None = None, echo=print) -> None:

@@ -54,8 +54,11 @@ def show(frame: pd.DataFrame, digits: int = 1, index: bool = False):
         return HTML(frame.round(digits).to_html(index=index, escape=True, border=0, na_rep="–"))
 
 
-def text_table(frame: pd.DataFrame, digits: int = 1, index: bool = False) -> str:
+def text_table(frame: pd.DataFrame, digits: int = 1, index: bool = False, empty: str = "–") -> str:
     """A table as plain text for a checked cell: rounded, and an unknown value shown as ``–``, never ``nan``.
+
+    A table without rows is ``empty`` (say what that means, e.g. "No metric lags behind its target."), never
+    pandas' ``Empty DataFrame``.
 
     Examples
     --------
@@ -64,5 +67,7 @@ def text_table(frame: pd.DataFrame, digits: int = 1, index: bool = False) -> str
        nps   30.0
       csat      –
     """
+    if frame.empty:
+        return empty
     shown = frame.round(digits).astype(object).where(frame.notna(), "–")
     return shown.to_string(index=index)

@@ -134,3 +134,21 @@ def test_counts_with_labels_as_people_write_them_are_in_time_order(tmp_path):
     assert cxlib.changes(client.answers, "nps")[["from", "to"]].values.tolist() == [
         ["Q3 2024", "Q4 2024"], ["Q4 2024", "Q1 2025"]]
     assert client.lacks("channel").startswith("The survey does not say through which channel")
+
+
+def test_a_clients_own_no_answer_code_is_a_counted_blank(tmp_path):
+    toml = 'name = "X"\n[scales.nps]\nno_answer = [99]\n'
+    folder = write_client(tmp_path / "c", ["9,a", "99,b", "3,c"], header="nps,comment", toml=toml)
+    client = cxlib.load_client(folder)
+    estimate = cxlib.estimate(client.answers, "nps")
+    assert (estimate.n, estimate.missing) == (2, 1)
+    assert "1 don't-know answers ('99') read as blank" in " ".join(client.notes)
+
+
+def test_header_suggestions_match_words_not_fragments():
+    from cxlib.client.validate import suggestions
+
+    spec = cxlib.catalog.contract()["survey"]
+    found = suggestions(spec, ["funding & use of financial resources", "contacting services", "overall satisfaction",
+                               "review text"])
+    assert found == {"csat": "overall satisfaction", "comment": "review text"}

@@ -41,7 +41,8 @@ def test_answers_plus_blanks_are_the_rows(client):
     for metric in ("nps", "csat", "csi", "ces"):
         estimate = cxlib.estimate(client.answers, metric, scales=client.config["scales"])
         assert estimate.n + estimate.missing == ROWS, metric
-    assert cxlib.estimate(client.answers, "csat", scales=client.config["scales"]).n == ROWS
+    csat = cxlib.estimate(client.answers, "csat", scales=client.config["scales"])
+    assert (csat.n, csat.missing) == (ROWS - 195, 195)  # the undocumented code 7 is declared as no answer
     for metric in ("nps", "csi", "ces"):  # the export has no such question
         assert cxlib.estimate(client.answers, metric, scales=client.config["scales"]).n == 0
 
@@ -51,7 +52,9 @@ def test_share_satisfied_matches_the_raw_file(raw, client):
     assert answers == {"1": 826, "2": 252, "7": 195, "5": 97, "3": 74, "4": 63}
     satisfied = answers["1"] + answers["2"]  # FFT: 1 = very good, 2 = good
     estimate = cxlib.estimate(client.answers, "csat", scales=client.config["scales"])
-    assert estimate.value == pytest.approx(100 * satisfied / ROWS)  # 71.5 %: the undocumented 7 counts as not satisfied
+    answered = ROWS - answers["7"]  # [scales.csat] no_answer = [7]: a blank, counted, not an unhappy patient
+    assert estimate.value == pytest.approx(100 * satisfied / answered)  # 82.2 %
+    assert any("195 don't-know answers" in note for note in client.notes)
     assert int(client.survey["csat"].sum()) == satisfied
 
 

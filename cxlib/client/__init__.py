@@ -325,10 +325,11 @@ def _finish_survey(tables: dict[str, pd.DataFrame], config: dict[str, Any], note
     counts = tables["survey_counts"] if len(tables["survey_counts"]) else survey_counts(survey)
     tables["survey_counts"] = with_csat_counts(counts)
     not_given = catalog.gap_label("not_given", language)
+    given = survey if len(survey) else tables["survey_counts"]  # the table the client supplied
     for table in (survey, tables["survey_counts"]):
         for column in COUNT_KEYS[1:]:
             blank = table[column].astype(str).str.strip() == ""
-            if blank.any() and len(table) and not blank.all():
+            if table is given and blank.any() and not blank.all():
                 notes.append(f"{column}: {int(blank.sum())} blank values form the group {not_given!r}")
             table[column] = table[column].astype(str).where(~blank, not_given)
     return "csat" if own_csat else "csi"

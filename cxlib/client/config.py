@@ -53,6 +53,9 @@ def _check_shapes(config: dict[str, Any], bad) -> None:
     for key in ("ces", "csat"):
         if isinstance(config.get("scales", {}).get(key, {}), dict) is False:
             bad(f"scales.{key}", config["scales"].pop(key), f"must be a table ([scales.{key}])")
+    for key, scale in config.get("scales", {}).items():
+        if isinstance(scale, dict) and not isinstance(scale.get("no_answer", []), list):
+            bad(f"scales.{key}.no_answer", scale.pop("no_answer"), "must be a list of codes, e.g. [7] or [99, \"-\"]")
     if isinstance(config.get("periods", {}).get("labels", {}), dict) is False:
         bad("periods.labels", config["periods"].pop("labels"), 'must be a table, e.g. { "2025-Q1" = "Q1 2025" }')
     if isinstance(config.get("periods", {}).get("order", []), list) is False:

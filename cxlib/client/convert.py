@@ -94,9 +94,14 @@ class _Cells:
     def note(self, text: str) -> None:
         self.notes.append(f"{self.spec['name']}: {text}")
 
-    def blank_dont_knows(self) -> None:
-        """Explicit don't-know answers become blanks, counted; where a value is needed they are a problem."""
-        self.dont_know = self.text.str.lower().isin(DONT_KNOW)
+    def blank_dont_knows(self, codes: list | None = None) -> None:
+        """Explicit don't-know answers become blanks, counted; where a value is needed they are a problem.
+
+        ``codes`` are the client's own answers that mean "no answer" (``[scales.<column>] no_answer``), such
+        as a 7 = "don't know" on a 1–5 scale.
+        """
+        words = DONT_KNOW | {str(code).strip().lower() for code in codes or []}
+        self.dont_know = self.text.str.lower().isin(words)
         if self.dont_know.any():
             examples = ", ".join(repr(v) for v in self.text[self.dont_know].unique()[:3])
             self.note(f"{self.rows(self.dont_know)} don't-know answers ({examples}) read as blank")
@@ -114,9 +119,15 @@ class _Cells:
             self.text = labelled.where(labelled.notna(), self.text)
 
 
+def _no_answer_codes(spec: dict[str, Any], config: dict[str, Any]) -> list:
+    """The client's codes for "no answer" in this column: ``[scales.<scale or column>] no_answer``."""
+    scale = config["scales"].get(spec.get("scale", spec["name"]), {})
+    return list(scale.get("no_answer", [])) if isinstance(scale, dict) else []
+
+
 def _numbers(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
     spec, kind = cells.spec, cells.spec["type"]
-    cells.blank_dont_knows()
+    cells.blank_dont_knows(_no_answer_codes(spec, config))
     cells.strip_labels()
     number = _to_number(cells.text, decimal_comma)
     unreadable = ~cells.empty & number.isna()
@@ -143,7 +154,7 @@ def _numbers(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.S
 def _satisfaction(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
     """A satisfaction answer on the client's own scale, as 1 (satisfied) or 0 (not), through [scales.csat]."""
     scale = config["scales"].get("csat")
-    cells.blank_dont_knows()
+    cells.blank_dont_knows(_no_answer_codes(cells.spec, config))
     lowered = cells.text.str.lower()
     if scale is None:
         cells.strip_labels()

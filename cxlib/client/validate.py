@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -47,7 +48,9 @@ def suggestions(spec: dict[str, Any], headers: list[str]) -> dict[str, str]:
         if column["name"] in headers:
             continue
         for header in unknown:
-            if header not in found.values() and any(alias in header for alias in column.get("aliases", [])):
+            # an alias starts a word of the header: "source" must not match "resources", nor "ces" "services"
+            if header not in found.values() and any(re.search(rf"(?<![^\W\d_]){re.escape(alias)}", header)
+                                                    for alias in column.get("aliases", [])):
                 found[column["name"]] = header
                 break
     return found
