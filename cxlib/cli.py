@@ -24,9 +24,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from pathlib import Path
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
@@ -105,8 +109,8 @@ def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
                                     f"in this environment") from error
     except PapermillExecutionError as error:
         raise RunFailed(
-            f"{notebook.name} failed in cell {error.exec_count} ({error.ename}: {error.evalue.splitlines()[0] if error.evalue else ''}); "
-            f"the executed notebook with the error in place is {out}: fix the client's data it points to, or "
+            f"{notebook.name} failed in cell {error.exec_count} ({error.ename}: "
+            f"{error.evalue.splitlines()[0] if error.evalue else ''}): fix the client's data it points to, or "
             f"report it with that notebook"
         ) from error
     return time.perf_counter() - started
@@ -134,9 +138,72 @@ def _execute_all(notebooks: list[Path], out: Path, client_dir: Path, workers: in
     return failures
 
 
+def _refuse_out(out: Path, client_dir: Path) -> None:
+    """The kit never writes into a client's folder: an output there could replace the client's own files."""
+    if out == client_dir or client_dir in out.parents:
+        raise ValueError(f"the output folder {out} is inside the client folder {client_dir}; the kit never writes "
+                         f"there: choose another --out")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"the output folder {out} is a file; choose a folder")
+
+
+@contextmanager
+def _locked(out: Path):
+    """Hold ``.<out>.lock`` beside the output folder for the run; a second run into the same folder is refused."""
+    lock = out.parent / f".{out.name}.lock"
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            break
+        except FileExistsError:
+            owner = lock.read_text(encoding="utf-8").strip() if lock.is_file() else ""
+            if owner.isdigit() and _alive(int(owner)):
+                raise ValueError(f"another cxkit run (process {owner}) is writing {out}; wait for it to finish or "
+                                 f"choose another --out") from None
+            lock.unlink(missing_ok=True)  # left by a run that was killed
+    else:
+        raise ValueError(f"cannot take the lock {lock}; remove it if no cxkit run is writing {out}")
+    try:
+        os.write(handle, str(os.getpid()).encode())
+        os.close(handle)
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Put a finished run in place of the output folder in two renames, so no reader sees half of each."""
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)
+
+
+def _terminate_as_exit(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise SystemExit(128 + signum)  # so that every finally block runs: the cache and the partial output go
+
+
 def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir: str | Path = NOTEBOOKS,
         workers: int | None = None, echo=print) -> Path:
     """Run the whole diagnosis of a client folder and write the report.
+
+    The executed notebooks and the report are written to a hidden sibling of
+    the output folder and moved into place only when every notebook ran, under
+    a lock that refuses a second run into the same folder. A failed run leaves
+    its notebooks in ``<out>-failed`` and the output folder as it was.
 
     Parameters
     ----------
@@ -144,7 +211,8 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
         The client folder.
     out_dir : path, optional
         Where the executed notebooks and ``report.html`` go; default
-        ``reports/<client folder name>`` under the current directory.
+        ``reports/<client folder name>`` under the current directory. Never
+        inside the client folder.
     notebooks_dir : path
         The chapter notebooks.
     workers : int, optional
@@ -156,38 +224,59 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
         The report file.
     """
     from cxlib.client import load_client
-    from cxlib.report import chapter_title, write_report
 
     client_dir = Path(client_dir).resolve()
     client = load_client(client_dir)  # a DataError here costs no kernel start
     out = (Path(out_dir) if out_dir else Path("reports") / client_dir.name).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    _refuse_out(out, client_dir)
     notebooks = chapter_notebooks(Path(notebooks_dir))
+    if not notebooks:
+        raise ValueError(f"no chapter notebooks (NN_*.ipynb) found in {notebooks_dir}: the kit is installed without "
+                         f"them")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate_as_exit)
+    with _locked(out):
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        try:
+            _run_into(client, client_dir, staging, notebooks, workers, echo)
+            _publish(staging, out)
+        except RunFailed as error:
+            failed = out.with_name(f"{out.name}-failed")
+            shutil.rmtree(failed, ignore_errors=True)
+            staging.rename(failed)
+            raise RunFailed(f"{error}\n  the executed notebooks, each error in place, are in {failed}; "
+                            f"{out} was left as it was") from error
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    echo(f"  report:             {out / 'report.html'}")
+    echo(f"  executed notebooks: {out}")
+    return out / "report.html"
+
+
+def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], workers: int | None, echo) -> None:
+    """Execute the notebooks into ``staging``, write the report there, then move it into place."""
+    from cxlib.client.cache import CACHE_VARIABLE, remove_cache, write_cache
+    from cxlib.diagnosis import text
+    from cxlib.report import chapter_title, write_report
+
     left_out = [(nb, CHAPTER_NEEDS[nb.stem][1]) for nb in notebooks
                 if nb.stem in CHAPTER_NEEDS and not len(client.tables[CHAPTER_NEEDS[nb.stem][0]])]
     notebooks = [nb for nb in notebooks if nb not in dict(left_out)]
-    workers = workers or min(4, os.cpu_count() or 1)
     echo(f"cxkit: diagnosing {client.name} ({client_dir}) with {len(notebooks)} notebooks")
     _say_how_read(client, echo)
     for notebook, file in left_out:
         echo(f"  left out: {notebook.stem} ({file} not supplied)")
-
-    from cxlib.client import CACHE_VARIABLE, save_cache
-    from cxlib.diagnosis import text
-
     started = time.perf_counter()
     # Every notebook loads the client; read and validate it once and let the kernels take it from a cache.
-    cache = save_cache(client, out / ".client-cache.pickle")
-    name, language = client.name, client.language
-    periods = client.periods
-    del client  # the kernels hold their own copies; a large survey need not sit in this process too
+    cache = write_cache(client)
+    name, language, periods = client.name, client.language, client.periods
     previous = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = str(cache)
-    (out / "report.html").unlink(missing_ok=True)  # an older report must not pass for this run's
     try:
-        failures = _execute_all(notebooks, out, client_dir, workers, echo)
+        failures = _execute_all(notebooks, staging, client_dir, workers or min(4, os.cpu_count() or 1), echo)
     finally:
-        cache.unlink(missing_ok=True)
+        remove_cache(cache)
         if previous is None:
             os.environ.pop(CACHE_VARIABLE, None)
         else:
@@ -195,18 +284,14 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
     if failures:
         raise RunFailed(f"{len(failures)} of {len(notebooks)} notebooks failed, so no report was written:\n"
                         + "\n".join(f"  - {failure}" for failure in failures))
-
     subtitle = text("cover", language, first=periods[0], last=periods[-1]) if periods else ""
-    executed = [out / f"{stem}.ipynb" for stem in REPORT_ORDER if (out / f"{stem}.ipynb").exists()]
+    executed = [staging / f"{stem}.ipynb" for stem in REPORT_ORDER if (staging / f"{stem}.ipynb").exists()]
     if left_out:
         subtitle += "\n\n" + text("left_out", language, chapters=", ".join(
             f"{chapter_title(nb)} ({file})" for nb, file in left_out))
-    report = write_report(executed, out / "report.html", title=name, subtitle=subtitle,
-                          contents_label=text("contents", language))
+    write_report(executed, staging / "report.html", title=name, subtitle=subtitle,
+                 contents_label=text("contents", language))
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
-    echo(f"  report:             {report}")
-    echo(f"  executed notebooks: {out}")
-    return report
 
 
 def check(client_dir: str | Path, echo=print) -> None:
@@ -294,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
             from cxlib.client import load_client
             from cxlib.privacy import export_comments
 
+            if Path(args.client_dir).resolve() in Path(args.out).resolve().parents:
+                raise ValueError(f"{args.out} is inside the client folder; the kit never writes there: choose "
+                                 f"another --out")
             path = export_comments(load_client(args.client_dir).survey, args.out, pseudonymise_ids=args.pseudonymise)
             print(f"cxkit: comments written to {path} (contact details masked, safe to open in a spreadsheet)")
         elif args.command == "aggregate":
@@ -318,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (RunFailed, FileExistsError, ValueError) as error:
         print(f"cxkit: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a read-only --out, a full disk: the kit's message, not a traceback
+        print(f"cxkit: cannot write {error.filename or 'the output'}: {error.strerror or error}", file=sys.stderr)
         return 1
     return 0
 

@@ -100,7 +100,8 @@ def test_failing_notebook_is_named_with_its_cell(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "01_broken.ipynb failed in cell 4" in err  # 1-3 are the cells, shifted by papermill's injected cell
     assert "ValueError: churn column is empty" in err
-    assert (tmp_path / "out" / "01_broken.ipynb").exists()  # kept with the error in place
+    assert (tmp_path / "out-failed" / "01_broken.ipynb").exists()  # kept with the error in place
+    assert "out-failed" in err and not (tmp_path / "out").exists()
 
 
 def test_new_client_copies_the_template(tmp_path, capsys):
@@ -212,12 +213,48 @@ def test_a_run_lists_every_failing_notebook_and_writes_no_report(tmp_path):
         book.cells = [params, nbformat.v4.new_code_cell(body)]
         nbformat.write(book, str(notebooks / f"{name}.ipynb"))
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "report.html").write_text("an older report")
     with pytest.raises(cxlib.cli.RunFailed) as failed:
         cxlib.cli.run(KIT_ROOT / "data" / "demo", out, notebooks, workers=2, echo=lambda *_: None)
     message = str(failed.value)
     assert message.startswith("2 of 3 notebooks failed, so no report was written:")
     assert "01_first.ipynb failed in cell 3 (ValueError: 01_first broke)" in message  # papermill adds a cell
     assert "02_second.ipynb failed" in message
-    assert not (out / "report.html").exists()
+    assert not out.exists() and not (tmp_path / "out-failed" / "report.html").exists()
+
+
+def test_out_inside_the_client_folder_is_refused(demo_copy, capsys):
+    before = {p.name: p.read_bytes() for p in demo_copy.iterdir()}
+    assert main(["run", str(demo_copy), "--out", str(demo_copy)]) == 1
+    assert main(["run", str(demo_copy), "--out", str(demo_copy / "report")]) == 1
+    assert main(["export-comments", str(demo_copy), "--out", str(demo_copy / "survey.csv")]) == 1
+    assert "the kit never writes there" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in demo_copy.iterdir()} == before
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path):
+    import os
+
+    out = tmp_path / "out"
+    (tmp_path / ".out.lock").write_text(str(os.getppid()))  # a live process holds the lock
+    with pytest.raises(ValueError, match=r"another cxkit run \(process \d+\) is writing"):
+        cxlib.cli.run(KIT_ROOT / "data" / "demo", out, echo=lambda *_: None)
+    assert not out.exists()
+
+
+def test_a_failed_run_leaves_the_output_folder_as_it_was(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    book = nbformat.v4.new_notebook()
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('client_dir = "."')
+    params.metadata["tags"] = ["parameters"]
+    book.cells = [params, nbformat.v4.new_code_cell("raise ValueError('broke')")]
+    nbformat.write(book, str(notebooks / "01_broken.ipynb"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("the last complete report")
+    with pytest.raises(cxlib.cli.RunFailed, match="out-failed"):
+        cxlib.cli.run(KIT_ROOT / "data" / "demo", out, notebooks, echo=lambda *_: None)
+    assert (out / "report.html").read_text() == "the last complete report"
+    assert (tmp_path / "out-failed" / "01_broken.ipynb").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "out", "out-failed"]  # no lock, no staging

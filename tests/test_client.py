@@ -241,15 +241,44 @@ def test_unknown_scorecard_metric_needs_unit_and_direction(demo_copy):
                      "give its unit and direction (higher, lower or band); missing: unit, direction"]
 
 
-def test_run_cache_is_used_only_while_the_files_are_unchanged(demo_copy, tmp_path, monkeypatch):
-    from cxlib.client import CACHE_VARIABLE, save_cache
+def test_run_cache_is_used_only_while_the_files_are_unchanged(demo_copy, monkeypatch):
+    from cxlib.client.cache import CACHE_VARIABLE, remove_cache, write_cache
 
     client = load_client(demo_copy)
     client.survey.loc[2, "channel"] = "from the cache"
-    cache = save_cache(client, tmp_path / "client.pickle")
-    monkeypatch.setenv(CACHE_VARIABLE, str(cache))
-    assert load_client(demo_copy).survey.loc[2, "channel"] == "from the cache"
-    with open(demo_copy / "survey.csv", "a", encoding="utf-8") as handle:
-        handle.write("R99999,2025-12-31,phone,private,,9,5,6,,,,,,\n")
-    fresh = load_client(demo_copy)
-    assert fresh.survey.loc[2, "channel"] != "from the cache" and len(fresh.survey) == 2401
+    cache = write_cache(client)
+    try:
+        monkeypatch.setenv(CACHE_VARIABLE, str(cache))
+        cached = load_client(demo_copy)
+        assert cached.survey.loc[2, "channel"] == "from the cache"
+        for key, table in client.tables.items():  # every table comes back with its values and dtypes
+            pd.testing.assert_frame_equal(cached.tables[key], table, check_index_type=False)
+        assert (cached.config, cached.notes, cached.sources) == (client.config, client.notes, client.sources)
+        with open(demo_copy / "survey.csv", "a", encoding="utf-8") as handle:
+            handle.write("R99999,2025-12-31,phone,private,,9,5,6,,,,,,\n")
+        fresh = load_client(demo_copy)
+        assert fresh.survey.loc[2, "channel"] != "from the cache" and len(fresh.survey) == 2401
+    finally:
+        remove_cache(cache)
+
+
+def test_the_cache_holds_data_only_and_is_private(demo_copy, monkeypatch):
+    import os
+    import stat
+
+    from cxlib.client.cache import CACHE_VARIABLE, remove_cache, write_cache
+
+    cache = write_cache(load_client(demo_copy))
+    try:
+        assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+        assert sorted(p.suffix for p in cache.iterdir()) == [".json"] + [".npz"] * 7  # no pickle anywhere
+        os.chmod(cache, 0o777)  # another user could have planted data here: the kit reads the files instead
+        monkeypatch.setenv(CACHE_VARIABLE, str(cache))
+        with open(cache / "client.json", encoding="utf-8") as handle:
+            assert "Motorline" in handle.read()
+        assert load_client(demo_copy).name == "Motorline Service"
+        from cxlib.client.cache import read_cache
+
+        assert read_cache(cache, demo_copy) is None
+    finally:
+        remove_cache(cache)

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from cxlib import catalog
-from cxlib.client.cache import CACHE_VARIABLE, _cached, save_cache
+from cxlib.client.cache import CACHE_VARIABLE, _cached, remove_cache, write_cache
 from cxlib.client.config import LANGUAGES, PERIOD_FREQUENCIES, _read_config, _with_defaults
 from cxlib.client.convert import DONT_KNOW
 from cxlib.client.counts import COUNT_KEYS, _count_problems, csat_from_csi, period_labels, survey_counts, with_csat_counts
@@ -33,7 +33,7 @@ from cxlib.client.validate import _empty_table, _validate_table, mapped_headers
 from cxlib.periods import sort_periods
 
 __all__ = ["CACHE_VARIABLE", "COUNT_KEYS", "DONT_KNOW", "LANGUAGES", "PERIOD_FREQUENCIES", "Client", "DataError",
-           "Problem", "SourceInfo", "load_client", "period_labels", "save_cache", "survey_counts"]
+           "Problem", "SourceInfo", "load_client", "period_labels", "remove_cache", "survey_counts", "write_cache"]
 
 
 @dataclass(frozen=True)

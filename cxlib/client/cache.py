@@ -1,43 +1,133 @@
-"""The run's cache of a validated client, so that every notebook's kernel need not read the files again."""
+"""The run's cache of a validated client, so that every notebook's kernel need not read the files again.
+
+``cxkit run`` validates the client once and writes its tables here; each
+kernel finds the cache through ``CXKIT_CLIENT_CACHE`` and uses it only when
+the client folder's files still have the same content (a SHA-256 of each
+file). The format holds data only, never code: NumPy arrays read with
+``allow_pickle=False`` (text as UTF-8 bytes plus offsets) and JSON. The cache
+lives in a private temporary folder (mode 0700, owned by the user running
+the kit, checked before reading), never in the output folder handed to the
+client, and ``cxkit run`` deletes it on every exit path it controls.
+
+Examples
+--------
+>>> folder = write_cache(client)                      # doctest: +SKIP
+>>> read_cache(folder, client.path).name              # doctest: +SKIP
+'Motorline Service'
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import pickle
+import shutil
+import stat
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     from cxlib.client import Client
 
 CACHE_VARIABLE = "CXKIT_CLIENT_CACHE"
+CHUNK = 1 << 20
 
 
-def _fingerprint(folder: Path) -> tuple:
-    """What a cached client must match: the folder, each file's name, size and modification time."""
-    files = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file())
-    return str(folder.resolve()), files
+def fingerprint(folder: Path) -> dict[str, str]:
+    """The content of a client folder: each file's name and the SHA-256 of its bytes."""
+    digests = {}
+    for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while block := handle.read(CHUNK):
+                digest.update(block)
+        digests[path.name] = digest.hexdigest()
+    return digests
 
 
-def save_cache(client: Client, path: str | Path) -> Path:
-    """Store a validated client so that :func:`load_client` in other processes can skip reading the files.
+def _column_arrays(series: pd.Series) -> tuple[str, dict[str, np.ndarray]]:
+    """A column as plain arrays (no Python objects) and the kind that says how to rebuild it."""
+    dtype = str(series.dtype)
+    if dtype in ("Int64", "boolean"):
+        return dtype, {"values": series.fillna(0).to_numpy(dtype="int64" if dtype == "Int64" else "bool"),
+                       "mask": series.isna().to_numpy()}
+    if series.dtype.kind in "iufbM":
+        return dtype, {"values": series.to_numpy()}
+    encoded = [str(value).encode("utf-8") for value in series.fillna("")]
+    offsets = np.cumsum([0] + [len(value) for value in encoded], dtype=np.int64)
+    return "str", {"bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8), "offsets": offsets}
 
-    ``cxkit run`` validates the client once, saves it here and points the
-    notebooks' kernels at it through the ``CXKIT_CLIENT_CACHE`` variable; the
-    cache is used only while every file is unchanged, and removed after the run.
-    """
-    path = Path(path)
-    with open(path, "wb") as handle:
-        pickle.dump((_fingerprint(client.path), client), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
+
+def _column(kind: str, arrays: dict[str, np.ndarray], index: pd.Index) -> pd.Series:
+    if kind in ("Int64", "boolean"):
+        return pd.Series(pd.arrays.IntegerArray(arrays["values"], arrays["mask"]) if kind == "Int64"
+                         else pd.arrays.BooleanArray(arrays["values"], arrays["mask"]), index=index)
+    if kind == "str":
+        data, offsets = arrays["bytes"].tobytes(), arrays["offsets"]
+        texts = [data[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(len(offsets) - 1)]
+        return pd.Series(texts, index=index, dtype="str")
+    return pd.Series(arrays["values"], index=index, dtype=kind)
+
+
+def write_cache(client: Client) -> Path:
+    """Write a validated client to a new private temporary folder; return the folder."""
+    folder = Path(tempfile.mkdtemp(prefix="cxkit-cache-"))  # mode 0700, owned by this user
+    layout: dict[str, Any] = {}
+    for key, table in client.tables.items():
+        arrays = {"index": table.index.to_numpy(dtype=np.int64)}
+        columns = []
+        for position, name in enumerate(table.columns):
+            kind, parts = _column_arrays(table[name])
+            columns.append({"name": name, "kind": kind})
+            arrays.update({f"{position}.{part}": values for part, values in parts.items()})
+        np.savez(folder / f"{key}.npz", **arrays)
+        layout[key] = {"index": table.index.name, "columns": columns}
+    meta = {"path": str(Path(client.path).resolve()), "fingerprint": fingerprint(client.path), "config": client.config,
+            "sources": [vars(source) for source in client.sources], "notes": client.notes,
+            "csat_source": client.csat_source, "layout": layout}
+    (folder / "client.json").write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")
+    return folder
+
+
+def _private(folder: Path) -> bool:
+    """Whether only this user can have written the folder: ours, and no one else may write or enter it."""
+    info = folder.lstat()
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH | stat.S_IXGRP | stat.S_IXOTH))
+
+
+def read_cache(folder: Path, client_folder: Path) -> Client | None:
+    """The cached client, when the cache is private and the client folder's files are unchanged; else None."""
+    from cxlib.client import Client, SourceInfo
+
+    folder = Path(folder)
+    if not folder.is_dir() or not _private(folder):
+        return None
+    meta = json.loads((folder / "client.json").read_text(encoding="utf-8"))
+    if meta["path"] != str(Path(client_folder).resolve()) or meta["fingerprint"] != fingerprint(client_folder):
+        return None
+    tables = {}
+    for key, shape in meta["layout"].items():
+        columns = shape["columns"]
+        with np.load(folder / f"{key}.npz", allow_pickle=False) as arrays:
+            index = pd.Index(arrays["index"], name=shape["index"])
+            parts = {}
+            for position, column in enumerate(columns):
+                names = [n for n in arrays.files if n.startswith(f"{position}.")]
+                parts[column["name"]] = _column(column["kind"], {n.split(".", 1)[1]: arrays[n] for n in names}, index)
+            tables[key] = pd.DataFrame(parts, index=index)
+    sources = [SourceInfo(**source) for source in meta["sources"]]
+    return Client(Path(meta["path"]), meta["config"], tables, sources, meta["notes"], meta["csat_source"])
+
+
+def remove_cache(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _cached(folder: Path) -> Client | None:
     cache = os.environ.get(CACHE_VARIABLE)
-    if not cache or not Path(cache).is_file():
-        return None
-    with open(cache, "rb") as handle:  # written by this kit's own run, never by a client
-        fingerprint, client = pickle.load(handle)
-    return client if fingerprint == _fingerprint(folder) else None
-
-
+    return read_cache(Path(cache), folder) if cache else None

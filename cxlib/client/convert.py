@@ -168,7 +168,8 @@ def _satisfaction(cells: _Cells, config: dict[str, Any], decimal_comma: bool) ->
                                      'satisfied = ["satisfied"], or min = 1, max = 5, satisfied = [4, 5]')
             return pd.Series(pd.NA, index=cells.text.index, dtype="Int64")
     if "min" in scale:
-        spec = {**cells.spec, "type": "int", "min": scale["min"], "max": scale["max"]}
+        spec = {**{k: v for k, v in cells.spec.items() if k != "scale"}, "type": "int", "min": scale["min"],
+                "max": scale["max"]}
         numeric = _Cells(cells.text, spec, cells.weights, cells.notes)
         numeric.bad = cells.bad  # one list of problems for the column
         numbers = _numbers(numeric, config, decimal_comma)
