@@ -419,3 +419,40 @@ def test_the_demo_prints_as_before(demo):
     assert "unknown" not in text
     lines = journey.as_text(measured, NOTEBOOK_TABLES["commitments"]).splitlines()
     assert [line.split()[-3:] for line in lines if line.split()[:2] == ["phone", "booking"]] == [["n/a"] * 3]
+
+
+def test_blanks_anywhere_in_any_file_order():
+    """Any pattern of blank cells, with or without fix_effort, in any row order: the chapter's tables are
+    computed, print no ``nan``, name every blank of the row, rank the unranked last, and rank the same
+    way whatever the order of the file."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    base = demo_journey().astype({c: "float64" for c in BLANKABLE})
+    links = journey.survey_links(cxlib.load_client(DEMO).survey)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(blanks=st.lists(st.booleans(), min_size=base.size, max_size=base.size),
+           order=st.permutations(range(len(base))), drop_effort=st.booleans(), linked=st.booleans())
+    def check(blanks, order, drop_effort, linked):
+        frame = base.copy()
+        mask = np.array(blanks).reshape(base.shape)
+        for j, column in enumerate(base.columns):
+            if column in BLANKABLE:
+                frame.loc[mask[:, j], column] = None
+        if drop_effort:
+            frame = frame.drop(columns="fix_effort")
+        stages, measured, ranked = analyse(frame, links if linked else None)
+        assert_says_no_nan(printed(stages, measured, ranked))
+        by_name = measured.set_index("touchpoint")["unknown"]
+        for i, touchpoint in enumerate(frame["touchpoint"]):
+            said = set(filter(None, by_name[touchpoint].split(", ")))
+            expected = {c for j, c in enumerate(base.columns) if c in BLANKABLE and mask[i, j]}
+            assert said == expected | ({"fix_effort"} if drop_effort else set())
+        known = ranked["priority"].notna().to_numpy()
+        assert list(known) == sorted(known, reverse=True)  # the unranked come last
+        assert (ranked.loc[known, "priority"].diff().dropna() <= 1e-9).all()
+        reordered = analyse(frame.iloc[list(order)].reset_index(drop=True), links if linked else None)[2]
+        pd.testing.assert_frame_equal(reordered[["touchpoint", "rank", "priority", "components", "unknown"]],
+                                      ranked[["touchpoint", "rank", "priority", "components", "unknown"]])
+
+    check()
