@@ -152,3 +152,23 @@ def test_header_suggestions_match_words_not_fragments():
     found = suggestions(spec, ["funding & use of financial resources", "contacting services", "overall satisfaction",
                                "review text"])
     assert found == {"csat": "overall satisfaction", "comment": "review text"}
+
+
+def test_all_of_client_toml_is_checked_against_one_schema(tmp_path):
+    toml = ('name = "X"\nlangauge = "ru"\n[targets]\nnps = "thirty"\ncsat = { a = 1 }\n'
+            '[[overrides.lifecycle.statements]]\nstage = "prime"\n[scales.ces]\nmin = 1.5\n')
+    found = problems_of(write_client(tmp_path / "c", ["9"], header="nps", toml=toml))
+    assert found == [
+        "client.toml, langauge: 'ru' is not a client.toml key (known: name, language, currency, periods, scales, "
+        "reason_codes, targets, benchmarks, columns, dates, overrides)",
+        "client.toml, targets.nps: 'thirty' must be a number",
+        "client.toml, targets.csat: must be a number",
+        "client.toml, overrides.lifecycle.statements[1]: needs id",
+        "client.toml, scales.ces.min: '1.5' must be an integer",
+    ]
+
+
+def test_client_toml_that_is_not_utf8_is_named(tmp_path):
+    folder = write_client(tmp_path / "c", ["9"], header="nps")
+    (folder / "client.toml").write_bytes('name = "Клиент"\n'.encode("cp1251"))
+    assert problems_of(folder) == ["client.toml: is not UTF-8 text (byte 8); save it as UTF-8"]

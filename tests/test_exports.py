@@ -38,8 +38,8 @@ def test_the_folder_with_many_defects_lists_them_all():
     with pytest.raises(cxlib.DataError) as caught:
         cxlib.load_client(BAD / "many")
     columns = [(p.file, p.row, p.column) for p in caught.value.problems]
-    assert columns == [("client.toml", None, "name"), ("survey.csv", 4, None), ("survey.csv", None, "ces"),
-                       ("survey.csv", 2, "date"), ("survey.csv", 3, "response_id"), ("survey.csv", 3, "nps")]
+    assert columns == [("client.toml", None, "name"), ("survey.csv", 4, None), ("survey.csv", None, "date"),
+                       ("survey.csv", 3, "response_id"), ("survey.csv", 3, "nps")]
 
 
 def cp1251_copy(target: Path) -> Path:
@@ -66,11 +66,13 @@ def test_cp1251_semicolon_copy_reads_the_same_as_the_demo(tmp_path):
 def test_cxkit_run_on_the_cp1251_copy_prints_the_same_numbers(tmp_path):
     import nbformat
 
+    from cxlib.exercises import without_exercises
+
     client = cp1251_copy(tmp_path / "ru")
     cxlib.cli.run(client, tmp_path / "out", echo=lambda *_: None)
     for name in ("01_lifecycle_stage", "02_scorecard", "03_customer_journey", "04_nps_csi_statistics"):
-        def streams(path: Path) -> str:
-            notebook = nbformat.read(str(path), as_version=4)
+        def streams(path: Path) -> str:  # a client's run leaves the exercises out
+            notebook = without_exercises(nbformat.read(str(path), as_version=4))
             return "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
                            if o.output_type == "stream")
         assert streams(tmp_path / "out" / f"{name}.ipynb") == streams(KIT_ROOT / "notebooks" / f"{name}.ipynb"), name
@@ -234,10 +236,10 @@ def test_workbook_with_a_wrong_stored_size_and_time_cells(tmp_path):
 
 
 @pytest.mark.parametrize("toml, expected", [
-    ('name = "X"\nscales = 5\n', "client.toml, scales: '5' must be a table ([scales]), not a single value"),
-    ('name = "X"\nperiods = "month"\n', "client.toml, periods: 'month' must be a table ([periods]), not a single value"),
+    ('name = "X"\nscales = 5\n', "client.toml, scales: '5' must be a table"),
+    ('name = "X"\nperiods = "month"\n', "client.toml, periods: 'month' must be a table"),
     ('name = "X"\n[periods]\nlabels = "x"\n', "client.toml, periods.labels: 'x' must be a table"),
-    ("name = 5\n", "client.toml, name: '5' must be text in quotes"),
+    ("name = 5\n", "client.toml, name: '5' must be text"),
 ])
 def test_mistyped_client_toml_is_a_problem_not_a_traceback(tmp_path, toml, expected):
     folder = Path(shutil.copytree(DEMO, tmp_path / "demo"))

@@ -28,7 +28,7 @@ from cxlib.client.config import LANGUAGES, PERIOD_FREQUENCIES, _read_config, _wi
 from cxlib.client.convert import DONT_KNOW
 from cxlib.client.counts import COUNT_KEYS, _count_problems, csat_from_csi, period_labels, survey_counts, with_csat_counts
 from cxlib.client.problems import DataError, Problem, SourceInfo
-from cxlib.client.reading import _read_text_table, _read_workbook
+from cxlib.client.reading import ReadFailed, _read_text_table, _read_workbook
 from cxlib.client.validate import _empty_table, _validate_table, mapped_headers
 from cxlib.periods import sort_periods
 
@@ -281,10 +281,14 @@ def _read_table(folder: Path, key: str, spec: dict[str, Any], config: dict[str, 
             notes.append(f"{spec['file']} not supplied: the analyses that need it are skipped")
         return _empty_table(spec)
     expected = {c["name"] for c in spec["columns"]} | set(mapped_headers({**spec, "key": key}, config).values())
-    if candidates[0].suffix == ".xlsx":
-        frame, source = _read_workbook(candidates[0], expected)
-    else:
-        frame, source = _read_text_table(candidates[0], expected, problems)
+    try:
+        if candidates[0].suffix == ".xlsx":
+            frame, source = _read_workbook(candidates[0], expected)
+        else:
+            frame, source = _read_text_table(candidates[0], expected, problems)
+    except ReadFailed as error:
+        problems.append(Problem(candidates[0].name, None, None, None, str(error)))
+        return _empty_table(spec)
     if frame is None:
         problems.append(Problem(candidates[0].name, None, None, None,
                                 "is empty; it needs at least the header row (see data/template)"))
@@ -332,4 +336,11 @@ def _finish_survey(tables: dict[str, pd.DataFrame], config: dict[str, Any], note
             if table is given and blank.any() and not blank.all():
                 notes.append(f"{column}: {int(blank.sum())} blank values form the group {not_given!r}")
             table[column] = table[column].astype(str).where(~blank, not_given)
+    customers = tables["customers"]
+    if len(survey) and len(customers):
+        named = survey["customer_id"].astype(str).str.strip()
+        unknown = named.ne("") & ~named.isin(set(customers["customer_id"].astype(str).str.strip()))
+        if unknown.any():
+            notes.append(f"survey.csv: {int(unknown.sum())} answers name a customer_id that customers.csv does not "
+                         f"hold (e.g. {named[unknown].iloc[0]!r}); the analyses that link the two leave them out")
     return "csat" if own_csat else "csi"

@@ -28,10 +28,20 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem("client.toml", None, None, None, f"is not valid TOML: {error}"))
         return {}
+    except UnicodeDecodeError as error:
+        problems.append(Problem("client.toml", None, None, None,
+                                f"is not UTF-8 text (byte {error.start}); save it as UTF-8"))
+        return {}
+    except OSError as error:
+        problems.append(Problem("client.toml", None, None, None, f"cannot be read: {error.strerror}"))
+        return {}
 
     def bad(key: str, value: Any, expected: str) -> None:
         problems.append(Problem("client.toml", None, key, None if value is None else str(value), expected))
 
+    for key, value, expected in schema_problems(config):
+        bad(key, value if not isinstance(value, dict) else None, expected)
+        _drop(config, key)
     _check_shapes(config, bad)
     config = _with_defaults(config)
     _check_ces(config["scales"]["ces"], bad)
@@ -43,6 +53,65 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     elif order:
         config["dates"]["order"] = order
     return config
+
+
+_KINDS = {"text": (str,), "number": (int, float), "integer": (int,), "list": (list,), "table": (dict,),
+          "numbers": (int, float), "tables": (dict,)}
+
+
+def _fits(value: Any, kind: str) -> bool:
+    if kind.startswith("list of "):
+        return isinstance(value, list) and all(_fits(item, kind[8:]) for item in value)
+    return isinstance(value, _KINDS[kind]) and not (kind != "table" and isinstance(value, bool))
+
+
+def schema_problems(config: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Every key of client.toml checked against ``catalog/client_toml.toml``: (key, value, what was expected).
+
+    Examples
+    --------
+    >>> schema_problems({"name": "X", "targets": {"nps": "thirty"}, "langauge": "ru"})
+    [('targets.nps', 'thirty', 'must be a number'), ('langauge', 'ru', 'is not a client.toml key (known: \
+name, language, currency, periods, scales, reason_codes, targets, benchmarks, columns, dates, overrides)')]
+    """
+    schema = catalog.load("client_toml")
+    found: list[tuple[str, Any, str]] = []
+
+    def walk(table: dict[str, Any], path: str, rules: dict[str, Any]) -> None:
+        for key, value in table.items():
+            where = f"{path}.{key}" if path else key
+            kind = rules.get(key, rules.get("*"))
+            if kind is None:
+                known = ", ".join(k for k in rules if k not in ("*", "required"))
+                found.append((where, value, f"is not a client.toml key (known: {known})"))
+            elif not _fits(value, kind):
+                article = "" if kind == "text" else "an " if kind[0] in "aeiou" else "a "
+                found.append((where, value, f"must be {article}{kind}"))
+            elif kind == "table" and (children := schema.get(where) or schema.get(f"{path}.*" if path else "")):
+                walk(value, where, children)
+            elif kind == "list of tables":
+                complete = []
+                for number, item in enumerate(value, start=1):
+                    missing = [k for k in schema[where].get("required", []) if k not in item]
+                    if missing:  # reported, and left out so the rest is checked as if it were not there
+                        found.append((f"{where}[{number}]", None, f"needs {', '.join(missing)}"))
+                    else:
+                        complete.append(item)
+                    walk(item, where, {k: v for k, v in schema[where].items() if k != "required"})
+                value[:] = complete
+
+    walk(config, "", schema["root"])
+    return found
+
+
+def _drop(config: dict[str, Any], key: str) -> None:
+    """Remove a bad key so the rest of the checks run on defaults (one pass lists every problem)."""
+    *parents, last = key.split(".")
+    table = config
+    for part in parents:
+        table = table.get(part, {}) if isinstance(table, dict) else {}
+    if isinstance(table, dict) and "[" not in last:
+        table.pop(last, None)
 
 
 def _check_shapes(config: dict[str, Any], bad) -> None:

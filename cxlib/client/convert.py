@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.client.config import _allowed_values
-from cxlib.client.dates import parse_dates
+from cxlib.client.dates import excel_days, parse_dates
 
 TRUE_WORDS = {"true", "yes", "y", "t", "1", "да", "д"}
 FALSE_WORDS = {"false", "no", "n", "f", "0", "нет", "н"}
@@ -24,11 +24,20 @@ def _range_text(low: Any, high: Any) -> str:
     return f"is below {low}" if low is not None else f"is above {high}"
 
 
+# A number as people write it: digits, thousands in groups of three (spaces), one decimal separator. Not "1e1",
+# "1 0", "inf" or "nan", which float() accepts and which are typos far more often than numbers.
+PLAIN_NUMBER = r"^[+-]?(?:\d+|\d{1,3}(?: \d{3})+)(?:[.,]\d+)?$"
+LARGEST = 2**53  # beyond this an integer no longer survives a float, so it is refused rather than rounded
+
+
 def _to_number(text: pd.Series, decimal_comma: bool) -> pd.Series:
-    cleaned = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+    cleaned = text.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+    plain = cleaned.str.match(PLAIN_NUMBER) & (decimal_comma | ~cleaned.str.contains(",", regex=False))
+    cleaned = cleaned.str.replace(" ", "", regex=False)
     if decimal_comma:
         cleaned = cleaned.str.replace(",", ".", regex=False)
-    return pd.to_numeric(cleaned, errors="coerce")
+    number = pd.to_numeric(cleaned.where(plain, ""), errors="coerce")
+    return number.where(number.abs() < LARGEST)
 
 
 def _convert_column(
@@ -192,6 +201,9 @@ def _dates(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Ser
     cells.bad += bad
     for note in notes:
         cells.note(note)
+    serial = excel_days(cells.text) & value.notna()
+    if serial.any():
+        cells.note(f"{cells.rows(serial)} dates written as Excel day numbers were converted")
     if ambiguity:
         cells.bad.append((None, ambiguity))
     return value

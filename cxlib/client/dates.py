@@ -84,6 +84,12 @@ def slash_order(text: pd.Series) -> tuple[str | None, list[str]]:
     return None, list(text[parts.index][:3])
 
 
+def excel_days(text: pd.Series) -> pd.Series:
+    """Which texts are Excel day numbers (a number from 20000 to 80000: 1954 to 2119)."""
+    serial = pd.to_numeric(text.str.strip().str.replace(",", ".", regex=False), errors="coerce")
+    return serial.between(*EXCEL_DAYS)
+
+
 def parse_dates(text: pd.Series, kind: str, order: str | None = None,
                 today: pd.Timestamp | None = None) -> tuple[pd.Series, list[tuple[int, str]], list[str], str | None]:
     """Parse distinct date texts; return the values, bad values as (position, message), notes, and an ambiguity.
@@ -104,11 +110,10 @@ def parse_dates(text: pd.Series, kind: str, order: str | None = None,
             notes.append(f"dates written with slashes read as {'day/month' if order == 'DMY' else 'month/day'}/year")
     values = pd.Series([_one(value, order) if value else None for value in text], index=text.index,
                        dtype="datetime64[ns]")
-    serial = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    is_serial = values.isna() & serial.between(*EXCEL_DAYS)
+    is_serial = values.isna() & excel_days(text)
     if is_serial.any():
-        values[is_serial] = EXCEL_EPOCH + pd.to_timedelta(serial[is_serial], unit="D")
-        notes.append(f"{int(is_serial.sum())} distinct dates written as Excel day numbers were converted")
+        serial = pd.to_numeric(text[is_serial].str.replace(",", ".", regex=False))
+        values[is_serial] = EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
     if kind == "date":
         values = values.dt.floor("D")
     latest = (today or pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -13,12 +14,48 @@ import pandas as pd
 from cxlib.client.problems import Problem, SourceInfo
 
 HEADER_SEARCH_ROWS = 5
+# Limits, stated in data/README.md: beyond them a file is a listed problem, never a hang or a crash.
+MAX_FIELD = 1_000_000          # characters in one cell
+MAX_COLUMNS = 1_000            # columns in one file
+MAX_WORKBOOK = 512 * 1024**2   # bytes of an .xlsx once unzipped
+csv.field_size_limit(MAX_FIELD)
+
+
+class ReadFailed(ValueError):
+    """A file the kit cannot read at all; the message says why, for the list of problems."""
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ReadFailed(f"cannot be read: {error.strerror}") from error
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Return the text and the encoding's name: a UTF-8 BOM, strict UTF-8, else cp1251."""
+    """Return the text and the encoding's name: a UTF-8 or UTF-16 BOM, strict UTF-8, else cp1251.
+
+    Line ends are made ``\\n`` whatever the file used (``\\r\\n``, or ``\\r`` alone as old Mac
+    exports do); binary data is refused.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _lines(data.decode("utf-16")), "UTF-16"
+        except UnicodeDecodeError as error:
+            raise ReadFailed("is not valid UTF-16 text; save it as CSV UTF-8") from error
+    if b"\x00" in data[:65536]:
+        raise ReadFailed("is not a text file (it holds binary data); save it as CSV UTF-8 or .xlsx")
+    text, encoding = _decode_8bit(data)
+    return _lines(text), encoding
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _decode_8bit(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8 with BOM"
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -54,7 +91,15 @@ def _framed(rows: list[list[str]], header: int, width: int) -> pd.DataFrame:
 
 def _read_text_table(path: Path, expected: set[str],
                      problems: list[Problem]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
-    text, encoding = _decode(path.read_bytes())
+    text, encoding = _decode(_read_bytes(path))
+    try:
+        return _parse_text(path, text, encoding, expected, problems)
+    except csv.Error as error:  # a field beyond MAX_FIELD, a quote that never closes
+        raise ReadFailed(f"cannot be read as CSV ({error}); cells may hold at most {MAX_FIELD:,} characters") from error
+
+
+def _parse_text(path: Path, text: str, encoding: str, expected: set[str],
+                problems: list[Problem]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
     head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     separator = _separator("\n".join(head))
     head_rows = [row for row in csv.reader(head, delimiter=separator)]
@@ -62,8 +107,10 @@ def _read_text_table(path: Path, expected: set[str],
         return None, None
     header = _header_row(head_rows, expected)
     width = len(head_rows[header])
+    if width > MAX_COLUMNS:
+        raise ReadFailed(f"has {width:,} columns; the kit reads at most {MAX_COLUMNS:,}: keep the columns it needs")
     names = [name.strip().lower() for name in head_rows[header]]
-    repeated = sorted({name for name in names if names.count(name) > 1 and name})
+    repeated = sorted(name for name, count in Counter(names).items() if count > 1 and name)
     for name in repeated:
         problems.append(Problem(path.name, header + 1, name, None, "appears twice in the header"))
     # the fast parser pads short rows silently, so count every record's fields first
@@ -99,22 +146,43 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_workbook(path: Path, expected: set[str]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
+def _workbook_rows(path: Path) -> list[list[str]]:
+    """The first sheet's rows as text; a file that is not a sound workbook, or too big unzipped, is refused."""
+    import zipfile
+
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some exporters store a wrong size; read every row there is
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ReadFailed("is not an Excel workbook (.xlsx is a zip archive); save it again from Excel") from error
+    if unzipped > MAX_WORKBOOK:
+        raise ReadFailed(f"unzips to {unzipped / 1024**2:,.0f} MB; the kit reads workbooks up to "
+                         f"{MAX_WORKBOOK / 1024**2:,.0f} MB: save it as CSV")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # some exporters store a wrong size; read every row there is
+            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except Exception as error:  # openpyxl raises KeyError, ValueError, XML errors on a damaged workbook
+        raise ReadFailed(f"cannot be read as an Excel workbook ({type(error).__name__}); save it again from "
+                         f"Excel or as CSV") from error
+
+
+def _read_workbook(path: Path, expected: set[str]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
+    rows = _workbook_rows(path)
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
         return None, None
     header = _header_row(rows, expected)
     width = max((i + 1 for i, v in enumerate(rows[header]) if v != ""), default=0) if rows else 0
+    if width > MAX_COLUMNS:
+        raise ReadFailed(f"has {width:,} columns; the kit reads at most {MAX_COLUMNS:,}: keep the columns it needs")
     while rows and not any(rows[-1]):
         rows.pop()
     frame = _framed(rows, header, width)

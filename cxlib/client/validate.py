@@ -166,9 +166,8 @@ def _validate_table(
     order = {labels.get(name, name): index for index, name in enumerate(names)}
     cell_problems.sort(key=lambda p: (p.row or 0, order.get(p.column, 0)))
     problems.extend(cell_problems)
-    table = pd.DataFrame(converted, index=frame.index)
-    for name in (name for name in frame.columns if name not in names):
-        table[name] = frame[name]
+    extra = [name for name in frame.columns if name not in set(names)]
+    table = pd.concat([pd.DataFrame(converted, index=frame.index), frame[extra]], axis=1)
     table.index.name = "row"
     return table
 
