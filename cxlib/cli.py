@@ -57,6 +57,30 @@ def _kernel_trouble(error: BaseException) -> bool:
     return any(word in text for word in KERNEL_TROUBLE)
 
 
+def printable(text: object) -> str:
+    """Text safe for a terminal: control and bidirectional-override characters from a client's files shown as
+    escapes (``\\x1b``), so a client name cannot move the cursor, recolour or hide what the kit prints.
+
+    Examples
+    --------
+    >>> printable("Acme\\x1b[2J Ltd\\u202e")
+    'Acme\\\\x1b[2J Ltd\\\\u202e'
+    """
+    return "".join(ch if ch in "\n\t" or not _hidden(ch) else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
+
+
+def _hidden(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def say(*parts: object, file=None) -> None:
+    """``print`` for everything the command line shows: client text made :func:`printable` first."""
+    print(*(printable(part) for part in parts), file=file)
+
+
 class RunFailed(RuntimeError):
     """A notebook failed during ``cxkit run``; the message names notebook, cell and error."""
 
@@ -197,7 +221,7 @@ def _terminate_as_exit(signum, frame):  # noqa: ARG001 - signal handler signatur
 
 
 def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir: str | Path = NOTEBOOKS,
-        workers: int | None = None, echo=print) -> Path:
+        workers: int | None = None, echo=say) -> Path:
     """Run the whole diagnosis of a client folder and write the report.
 
     The executed notebooks and the report are written to a hidden sibling of
@@ -294,7 +318,7 @@ def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], wo
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
 
 
-def check(client_dir: str | Path, echo=print) -> None:
+def check(client_dir: str | Path, echo=say) -> None:
     """Validate a client folder and say how each file was read; raise :class:`cxlib.DataError` listing every problem."""
     from cxlib.client import load_client
 
@@ -308,7 +332,7 @@ def check(client_dir: str | Path, echo=print) -> None:
         echo(f"  {row['file']:<22} {row['rows']:>7} rows{state}")
 
 
-def refresh_notebooks(paths: list[Path] | None = None, echo=print) -> None:
+def refresh_notebooks(paths: list[Path] | None = None, echo=say) -> None:
     """Re-execute notebooks in place on their default parameters (the demo).
 
     This is how the committed outputs, which nbval compares against, are made:
@@ -372,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
             run(args.client_dir, args.out, args.notebooks, args.workers)
         elif args.command == "new-client":
             folder = new_client(args.folder)
-            print(f"cxkit: new client folder {folder}; fill in client.toml and the CSV files, then: cxkit run {folder}")
+            say(f"cxkit: new client folder {folder}; fill in client.toml and the CSV files, then: cxkit run {folder}")
         elif args.command == "check":
             check(args.client_dir)
         elif args.command == "export-comments":
@@ -383,32 +407,32 @@ def main(argv: list[str] | None = None) -> int:
                 raise ValueError(f"{args.out} is inside the client folder; the kit never writes there: choose "
                                  f"another --out")
             path = export_comments(load_client(args.client_dir).survey, args.out, pseudonymise_ids=args.pseudonymise)
-            print(f"cxkit: comments written to {path} (contact details masked, safe to open in a spreadsheet)")
+            say(f"cxkit: comments written to {path} (contact details masked, safe to open in a spreadsheet)")
         elif args.command == "aggregate":
             from cxlib.aggregate import aggregate
 
             started = time.perf_counter()
             path = aggregate(args.survey, args.out, frequency=args.frequency)
-            print(f"cxkit: {path} written in {time.perf_counter() - started:.1f} s")
+            say(f"cxkit: {path} written in {time.perf_counter() - started:.1f} s")
         elif args.command == "exercises":
             from cxlib.exercises import write_exercises
 
             for path in write_exercises(NOTEBOOKS, Path(args.out)):
-                print(f"cxkit: student copy {path}")
+                say(f"cxkit: student copy {path}")
         elif args.command == "refresh":
             refresh_notebooks(args.notebooks)
         elif args.command == "demo":
             from cxlib.demo import write_demo
 
-            print(f"cxkit: demo company written to {write_demo(args.folder)}")
+            say(f"cxkit: demo company written to {write_demo(args.folder)}")
     except DataError as error:
-        print(f"cxkit: the client's files need fixing first.\n{error}", file=sys.stderr)
+        say(f"cxkit: the client's files need fixing first.\n{error}", file=sys.stderr)
         return 1
     except (RunFailed, FileExistsError, ValueError) as error:
-        print(f"cxkit: {error}", file=sys.stderr)
+        say(f"cxkit: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # a read-only --out, a full disk: the kit's message, not a traceback
-        print(f"cxkit: cannot write {error.filename or 'the output'}: {error.strerror or error}", file=sys.stderr)
+        say(f"cxkit: cannot write {error.filename or 'the output'}: {error.strerror or error}", file=sys.stderr)
         return 1
     return 0
 

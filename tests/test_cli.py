@@ -258,3 +258,13 @@ def test_a_failed_run_leaves_the_output_folder_as_it_was(tmp_path):
     assert (out / "report.html").read_text() == "the last complete report"
     assert (tmp_path / "out-failed" / "01_broken.ipynb").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "out", "out-failed"]  # no lock, no staging
+
+
+def test_terminal_escapes_in_client_text_are_printed_as_escapes(demo_copy, capsys):
+    toml = (demo_copy / "client.toml").read_text(encoding="utf-8")
+    (demo_copy / "client.toml").write_text(toml.replace('"Motorline Service"', '"Motorline\\u001b[2J\\u202e"'),
+                                           encoding="utf-8")
+    assert main(["check", str(demo_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "Motorline\\x1b[2J\\u202e" in out
