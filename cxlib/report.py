@@ -102,6 +102,28 @@ def anchor(heading: str) -> str:
     return quote(heading.strip().replace(" ", "-"), safe="?/:@!$&'()*+,;=")  # as nbconvert's header ids
 
 
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def markdown_literal(text: str) -> str:
+    """Client text as markdown that renders as exactly that text: HTML escaped, markdown syntax backslashed, and no
+    ``://`` left for a linkifier, so a name such as ``[Acme](http://x)`` or ``![](http://x/p.png)`` stays words.
+
+    Examples
+    --------
+    >>> markdown_literal("[Acme](http://evil.example)")
+    '\\\\[Acme\\\\]\\\\(http:&#47;&#47;evil\\\\.example\\\\)'
+    """
+    escaped = html.escape(MARKDOWN_PUNCTUATION.sub(r"\\\1", text))  # entities made after: their '#' stays
+    return escaped.replace("/", "&#47;")
+
+
+def visible_text_of(page: str) -> str:
+    """The words a reader sees on a page (tags, styles and scripts removed, entities decoded), for tests and checks."""
+    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S | re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
 def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subtitle: str = "",
                  contents_label: str = "Contents") -> Path:
     """Write the client report from executed notebooks.
@@ -125,7 +147,8 @@ def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subti
     paths = list(paths)
     contents = "\n".join(f"{i}. [{html.escape(chapter_title(p))}](#{anchor(chapter_title(p))})"
                           for i, p in enumerate(paths, start=1))
-    cover = f"# {html.escape(title)}\n\n{html.escape(subtitle)}\n\n**{html.escape(contents_label)}**\n\n{contents}"
+    cover = (f"# {markdown_literal(title)}\n\n{markdown_literal(subtitle)}\n\n**{markdown_literal(contents_label)}**"
+             f"\n\n{contents}")
     page = render_html(combine_notebooks(paths, cover), title)
     out = Path(out)
     out.write_text(page, encoding="utf-8")

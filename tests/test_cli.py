@@ -268,3 +268,17 @@ def test_terminal_escapes_in_client_text_are_printed_as_escapes(demo_copy, capsy
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
     assert "Motorline\\x1b[2J\\u202e" in out
+
+
+@pytest.mark.parametrize("name", [
+    "[Acme](http://evil.example)", "![logo](http://evil.example/p.png)", "<img src=x onerror=alert(1)>",
+    "Acme http://evil.example/x", "**bold** _em_ `code` # heading", "O'Brien & Sons \"Ltd\"",
+])
+def test_client_text_on_the_cover_is_text_not_markdown(name, tmp_path):
+    from cxlib.report import write_report, visible_text_of
+
+    page = write_report([], tmp_path / "report.html", title=name, subtitle=f"period {name}").read_text()
+    body = page.split("<body", 1)[1]
+    assert not re.search(r'<a [^>]*href="(?!#)', body) and "<img" not in body and "<em>" not in body
+    assert body.count("<strong>") == 1 and "<code>" not in body  # only the kit's own "Contents" is bold
+    assert visible_text_of(page.split("<body", 1)[1]).count(name) == 2  # as written: the cover and the subtitle
