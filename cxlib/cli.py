@@ -132,12 +132,49 @@ def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
                                     f"{error}); run again, and if it persists check that ipykernel is installed "
                                     f"in this environment") from error
     except PapermillExecutionError as error:
+        _normalise(out)
         raise RunFailed(
             f"{notebook.name} failed in cell {error.exec_count} ({error.ename}: "
             f"{error.evalue.splitlines()[0] if error.evalue else ''}): fix the client's data it points to, or "
             f"report it with that notebook"
         ) from error
+    _normalise(out)
     return time.perf_counter() - started
+
+
+PAPERMILL_RUN_FIELDS = ("start_time", "end_time", "duration", "exception", "input_path", "output_path", "environment")
+
+
+def _normalise(path: Path) -> None:
+    """The same inputs give the same bytes: papermill's times and paths and the injected cell's random id go."""
+    import nbformat
+
+    if not path.is_file():
+        return
+    notebook = nbformat.read(str(path), as_version=4)
+    for key in PAPERMILL_RUN_FIELDS:
+        notebook.metadata.get("papermill", {}).pop(key, None)
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _coalesced(cell.outputs)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+    nbformat.write(notebook, str(path))
+
+
+def _coalesced(outputs: list) -> list:
+    """Consecutive prints to one stream as one output: how a kernel happened to flush them varies run to run."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    return merged
 
 
 def _execute_all(notebooks: list[Path], out: Path, client_dir: Path, workers: int, echo) -> list[str]:

@@ -50,6 +50,8 @@ def combine_notebooks(paths: Iterable[str | Path], cover: str | None = None) -> 
             if LEFT_OUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
                 continue
             combined.cells.append(cell)
+    for number, cell in enumerate(combined.cells):
+        cell.id = f"cell-{number}"  # the same inputs give the same bytes
     return combined
 
 

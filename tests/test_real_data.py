@@ -55,3 +55,12 @@ def test_every_folder_check_accepts_runs(spec, tmp_path_factory):
     _counts_add_up(client)
     report = _run(folder, folder.parent / "out")
     assert not_values(report) == []
+
+
+def test_identical_inputs_give_identical_bytes(tmp_path):
+    folder = shapes.make("only_nps", tmp_path / "client")
+    first, second = _run(folder, tmp_path / "first").parent, _run(folder, tmp_path / "second").parent
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
