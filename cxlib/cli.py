@@ -33,7 +33,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
-KIT_ROOT = Path(__file__).resolve().parents[1]
+def _kit_root() -> Path:
+    """Where the notebooks and data live: this repository, or ``<prefix>/share/cxkit`` of an installed wheel."""
+    checkout = Path(__file__).resolve().parents[1]
+    installed = Path(sys.prefix) / "share" / "cxkit"
+    return checkout if (checkout / "notebooks").is_dir() or not installed.is_dir() else installed
+
+
+KIT_ROOT = _kit_root()
 NOTEBOOKS = KIT_ROOT / "notebooks"
 TEMPLATE_CLIENT = KIT_ROOT / "data" / "template"
 # The client reads the diagnosis first, then the chapters behind it; the
