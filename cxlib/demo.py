@@ -232,7 +232,8 @@ def write_profile(profile: Profile, folder: str | Path) -> Path:
     contract = catalog.contract()
 
     def columns(key: str) -> list[str]:
-        return [c["name"] for c in contract[key]["columns"]]
+        # the companies ask the 1-5 satisfaction question (CSI); their CSAT is its top-2 box, so no csat column
+        return [c["name"] for c in contract[key]["columns"] if (key, c["name"]) != ("survey", "csat")]
 
     _write_csv(folder / "survey.csv", survey, columns("survey"))
     _write_csv(folder / "customers.csv", _customers(p, rng, ids, loyal, survey), columns("customers"))
