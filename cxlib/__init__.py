@@ -6,6 +6,7 @@ the method in one module per chapter, the methodology itself as data in
 """
 
 from cxlib import check, diagnosis, journey, lifecycle, scorecard
+from cxlib import claims
 from cxlib.client import Client, DataError, Problem, SourceInfo, load_client, period_labels
 from cxlib.metrics import (Comparison, Estimate, ces, csat, csi, holm, mean_diff, nps, nps_diff, nps_from_counts,
                            nps_sample_size, share, share_diff)
@@ -15,6 +16,7 @@ from cxlib.survey import (changes, closed_loop, compare, estimate, loyalty_matri
 
 __all__ = [
     "check", "diagnosis", "journey", "lifecycle", "scorecard",
+    "claims",
     "Client", "DataError", "Problem", "SourceInfo", "load_client", "period_labels", "setup_notebook", "show", "text_table",
     "Comparison", "Estimate", "ces", "csat", "csi", "holm", "mean_diff", "nps", "nps_diff", "nps_from_counts",
     "nps_sample_size", "share", "share_diff",

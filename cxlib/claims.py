@@ -56,7 +56,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from cxlib.metrics import ADJUSTMENT, holm
 from cxlib.periods import sort_periods
@@ -151,20 +151,20 @@ def _quantile(level: float, df: Any = np.inf) -> Any:
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, e.g. 0.95; got {level}")
     df = np.asarray(df, dtype=float)
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(special.ndtri(0.5 + level / 2))
     if np.all(np.isinf(df) | np.isnan(df)):
         return np.full(df.shape, z) if df.ndim else z
-    return np.where(np.isinf(df), z, stats.t.ppf(0.5 + level / 2, np.where(np.isinf(df), 1, df)))
+    return np.where(np.isinf(df), z, special.stdtrit(np.where(np.isinf(df), 1, df), 0.5 + level / 2))
 
 
 def _two_sided(statistic: Any, df: Any) -> np.ndarray:
     """Two-sided p-values from z (``df`` infinite) or t statistics."""
     statistic = np.asarray(statistic, dtype=float)
     df = np.broadcast_to(np.asarray(df, dtype=float), statistic.shape)
-    p = 2 * stats.norm.sf(np.abs(statistic))
+    p = 2 * special.ndtr(-np.abs(statistic))
     finite = np.isfinite(df)
     if finite.any():
-        p = np.where(finite, 2 * stats.t.sf(np.abs(statistic), np.where(finite, df, 1)), p)
+        p = np.where(finite, 2 * special.stdtr(np.where(finite, df, 1), -np.abs(statistic)), p)
     return p
 
 
@@ -191,7 +191,7 @@ def _trend_arrays(y: Any, se: Any, x: Any, level: float, min_periods: int = MIN_
         span = np.where(valid, xv, -np.inf).max(1) - np.where(valid, xv, np.inf).min(1)
     z = _quantile(level)
     return {"slope": slope, "low": slope - z * se_slope, "high": slope + z * se_slope, "se": se_slope,
-            "statistic": statistic, "p_value": 2 * stats.norm.sf(np.abs(statistic)),
+            "statistic": statistic, "p_value": 2 * special.ndtr(-np.abs(statistic)),
             "dispersion": np.where(ok, dispersion, np.nan), "periods": k, "span": np.where(ok, span, np.nan),
             "first": np.where(valid.any(1), np.argmax(valid, 1), -1),
             "last": np.where(valid.any(1), valid.shape[1] - 1 - np.argmax(valid[:, ::-1], 1), -1)}
@@ -392,19 +392,30 @@ def long_counts(survey: pd.DataFrame, by: Iterable[str] = GROUPS) -> pd.DataFram
 
     Survey rows and score counts (``client.answers`` either way) give the
     same table. CSAT is the survey's own 1/0 ``csat`` answer, or the top-2
-    box (4–5) of the 1–5 ``csi`` question when the survey has no CSAT.
+    box (4–5) of the 1–5 ``csi`` question when the survey has no CSAT. Group
+    and period labels are stripped text, a blank label "".
     """
+    return pd.DataFrame(_long_arrays(survey, by))
+
+
+def _long_arrays(survey: pd.DataFrame, by: Iterable[str] = GROUPS) -> dict[str, np.ndarray]:
+    """:func:`long_counts` as a dict of numpy arrays (labels as object arrays)."""
     by = [column for column in by if column in survey.columns]
     if "period" not in survey.columns:
         raise ValueError("the survey table needs a period column (client.answers has one)")
     keys = ["period", *by]
     if {"question", "score", "n"} <= set(survey.columns):
-        table = survey.loc[survey["score"].notna(), keys + ["question", "score", "n"]]
-        table = table.assign(score=table["score"].astype(float), n=table["n"].astype(float))
-        if not (table["question"] == "csat").any():
-            csi = table[table["question"] == "csi"]
-            table = pd.concat([table, csi.assign(question="csat", score=(csi["score"] >= CSI_SATISFIED).astype(float))],
-                              ignore_index=True)
+        score = pd.to_numeric(survey["score"], errors="coerce").to_numpy(dtype=float)
+        answered = ~np.isnan(score)
+        question = survey["question"].to_numpy(dtype=object)[answered]
+        table = {column: survey[column].to_numpy(dtype=object)[answered] for column in keys}
+        table.update(question=question, score=score[answered],
+                     n=pd.to_numeric(survey["n"], errors="coerce").to_numpy(dtype=float)[answered])
+        if not (question == "csat").any():
+            csi = question == "csi"
+            table = {column: np.concatenate([values, values[csi]]) for column, values in table.items()}
+            table["question"][len(question):] = "csat"
+            table["score"][len(question):] = (table["score"][len(question):] >= CSI_SATISFIED).astype(float)
     else:
         frame = survey
         if ("csat" not in frame.columns or frame["csat"].isna().all()) and "csi" in frame.columns:
@@ -421,17 +432,26 @@ def long_counts(survey: pd.DataFrame, by: Iterable[str] = GROUPS) -> pd.DataFram
             part = frame.loc[answered, keys].assign(score=scores[answered])
             grouped = part.groupby(keys + ["score"], dropna=False, observed=True).size()
             parts.append(grouped.rename("n").reset_index().assign(question=question))
-        table = pd.concat(parts, ignore_index=True) if parts else \
-            pd.DataFrame({column: pd.Series(dtype=object) for column in keys + ["question", "score", "n"]})
-        table["n"] = table["n"].astype(float)
-        table["score"] = table["score"].astype(float)
-    columns = {}
+        if parts:
+            joined = pd.concat(parts, ignore_index=True)
+            table = {column: joined[column].to_numpy(dtype=object) for column in keys + ["question"]}
+            table.update(score=joined["score"].to_numpy(dtype=float), n=joined["n"].to_numpy(dtype=float))
+        else:
+            table = {column: np.array([], dtype=object) for column in keys + ["question"]}
+            table.update(score=np.array([], dtype=float), n=np.array([], dtype=float))
     for column in keys:  # labels as stripped text, blanks as "": once per distinct label, not per row
         codes, distinct = pd.factorize(table[column])
         labels = np.array([str(label).strip() for label in distinct] + [""], dtype=object)
-        columns[column] = labels[codes]
-    return pd.DataFrame({**columns, "question": table["question"].to_numpy(dtype=object),
-                         "score": table["score"].to_numpy(dtype=float), "n": table["n"].to_numpy(dtype=float)})
+        table[column] = labels[codes]
+    return {column: table[column] for column in keys + ["question", "score", "n"]}
+
+
+def _codes(values: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Each value's position in ``labels`` (-1 when absent)."""
+    at = {label: i for i, label in enumerate(labels)}
+    codes, distinct = pd.factorize(values)
+    positions = np.array([at.get(value, -1) for value in distinct] + [-1], dtype=int)
+    return positions[codes]
 
 
 def answered(survey: pd.DataFrame, metric: str) -> int:
@@ -632,19 +652,17 @@ def collect(survey: pd.DataFrame, metrics: Sequence[str] = METRICS, *, by: Seque
     unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown:
         raise ValueError(f"kinds must be among {', '.join(KINDS)}; got {unknown}")
-    table = long_counts(survey, by)
-    periods = list(periods) if periods is not None else sort_periods(table.loc[table["period"] != "", "period"])
-    period_code = table["period"].map({label: i for i, label in enumerate(periods)}).fillna(-1).to_numpy(dtype=int)
-    question, score = table["question"].to_numpy(dtype=object), table["score"].to_numpy(dtype=float)
-    answers = table["n"].to_numpy(dtype=float)
+    table = _long_arrays(survey, by)
+    periods = list(periods) if periods is not None else sort_periods(table["period"][table["period"] != ""])
+    period_code = _codes(table["period"], periods)
+    question, score, answers = table["question"], table["score"], table["n"]
     groupings = []
     for column in by:
-        if column not in table.columns:
+        if column not in table:
             continue
         labels = sorted(set(table[column]) - {""})
         if len(labels) >= 2:
-            code = table[column].map({label: i for i, label in enumerate(labels)}).fillna(-1).to_numpy(dtype=int)
-            groupings.append((column, labels, code))
+            groupings.append((column, labels, _codes(table[column], labels)))
     blocks: list[dict[str, np.ndarray]] = []
     for metric in metrics:
         if metric not in METRICS:
@@ -677,20 +695,58 @@ def collect(survey: pd.DataFrame, metrics: Sequence[str] = METRICS, *, by: Seque
     return _tests({column: np.concatenate([block[column] for block in blocks]) for column in blocks[0]}, level)
 
 
-def adjust(table: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+def weighted_holm(p_values: Sequence[float], weights: Sequence[float] | None = None) -> np.ndarray:
+    """Holm's step-down adjustment with weights (Holm 1979): a hypothesis of weight w is tested at ``α·w/Σw``.
+
+    With equal weights it is :func:`cxlib.metrics.holm`. The adjusted p-value
+    of the j-th hypothesis in the order of ``p/w`` is
+    ``max over k ≤ j of min(1, p_k/w_k × Σ_{i ≥ k} w_i)`` (weights normalised
+    to sum to 1 over the tested hypotheses). Like Holm's, it controls the
+    family-wise error rate under any dependence, provided the weights are
+    fixed before the data are seen. NaN stays NaN and carries no weight.
+
+    Examples
+    --------
+    >>> weighted_holm([0.01, 0.04, 0.03]).round(2).tolist()
+    [0.03, 0.06, 0.06]
+    >>> weighted_holm([0.01, 0.04, 0.03], [2, 1, 1]).round(3).tolist()
+    [0.02, 0.06, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    w = np.ones_like(p) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != p.shape or (w[~np.isnan(p)] <= 0).any():
+        raise ValueError("weights must be positive, one for each p-value")
+    adjusted = np.full_like(p, np.nan)
+    valid = ~np.isnan(p)
+    if not valid.any():
+        return adjusted
+    pv, wv = p[valid], w[valid] / w[valid].sum()
+    order = np.argsort(pv / wv, kind="stable")
+    remaining = np.cumsum(wv[order][::-1])[::-1]  # Σ of the weights from step k on
+    steps = np.minimum(np.maximum.accumulate(pv[order] / wv[order] * remaining), 1.0)
+    values = np.empty_like(pv)
+    values[order] = steps
+    adjusted[valid] = values
+    return adjusted
+
+
+def adjust(table: pd.DataFrame, *, level: float = 0.95, weights: Sequence[float] | None = None) -> pd.DataFrame:
     """Holm's step-down adjustment over the whole table: ``claim`` ids, ``p_adjusted`` and ``significant``.
 
-    A claim is significant when its Holm-adjusted p-value is below ``1 − level``.
+    A claim is significant when its adjusted p-value is below ``1 − level``.
     Claims that could not be tested (``p`` NaN) stay listed, never
     significant, and do not count in the family; ``attrs["tested"]`` is the
-    family's size.
+    family's size. ``weights`` (one per row, fixed before looking at the
+    p-values) give some claims a larger share of the error rate
+    (:func:`weighted_holm`); by default every claim weighs the same (plain Holm).
     """
     table = table.reset_index(drop=True).copy()
     table.insert(0, "claim", [f"C{i + 1}" for i in range(len(table))])
-    p = pd.to_numeric(table["p"], errors="coerce").astype(float)
-    table["p_adjusted"] = holm(p) if len(table) else np.array([], dtype=float)
+    p = pd.to_numeric(table["p"], errors="coerce").astype(float).to_numpy()
+    table["p_adjusted"] = holm(p) if weights is None else weighted_holm(p, weights)
     table["significant"] = (table["p_adjusted"] < 1 - level).astype(bool)
-    table.attrs.update(tested=int(p.notna().sum()), procedure="Holm", level=level)
+    table.attrs.update(tested=int((~np.isnan(p)).sum()), level=level,
+                       procedure="Holm" if weights is None else "weighted Holm")
     return table
 
 
