@@ -124,3 +124,65 @@ def test_heatmap(demo):
     _, result = demo
     assert isinstance(cxlib.plots.scorecard_heatmap(result.table), matplotlib.axes.Axes)
     matplotlib.pyplot.close("all")
+
+
+def test_a_survey_trend_carries_its_sampling_error():
+    """NPS 50 → 49.9 → 49.8 with 300 answers a period is no trend (an unweighted regression called it p = 9e-11)."""
+    rows = [("customer", "nps", f"Q{i} 2025", v, 30, np.nan, 300, "points", "higher")
+            for i, v in enumerate([50.0, 49.9, 49.8], 1)]
+    trend = scorecard.trends(scorecard.combine(card(rows), scorecard.derive(pd.DataFrame(columns=["period"]),
+                                                                              pd.DataFrame())))
+    row = trend.loc["nps"]
+    assert row["basis"] == "sampling error" and not row["worsening"]
+    assert row["p_value"] > 0.9 and row["slope"] == pytest.approx(-0.1)
+
+
+def test_a_decade_of_falls_with_one_thin_year_is_worsening():
+    """Each year weighs what its answers weigh: a year of 3 answers cannot hide ten years of falling satisfaction."""
+    shares = [82.0, 80, 79, 77, 76, 74, 100, 71, 69, 68]
+    n = [400, 400, 400, 400, 400, 400, 3, 400, 400, 400]
+    rows = [("customer", "csat", str(2015 + i), v, 75, np.nan, k, "%", "higher") for i, (v, k) in
+            enumerate(zip(shares, n))]
+    table = scorecard.combine(card(rows), scorecard.derive(pd.DataFrame(columns=["period"]), pd.DataFrame()))
+    from scipy import stats
+
+    assert stats.linregress(range(10), shares).pvalue > 0.1  # the old rule: "not worsening"
+    row = scorecard.trends(table).loc["csat"]
+    assert row["basis"] == "sampling error" and row["worsening"] and row["p_adjusted"] < 0.001
+
+
+def test_periods_in_time_order_not_as_text():
+    rows = [("financial", "churn_rate", period, v, 15, np.nan, None, "%", "lower") for period, v in
+            (("Q1 2025", 25.0), ("Q3 2024", 19.0), ("Q4 2024", 22.0))]
+    result = scorecard.assess(card(rows), pd.DataFrame(columns=["period"]), pd.DataFrame())
+    assert result.latest.loc["churn_rate", "period"] == "Q1 2025"
+    trend = result.trends.loc["churn_rate"]
+    assert (trend["first_period"], trend["last_period"], trend["first"]) == ("Q3 2024", "Q1 2025", 19.0)
+    assert trend["slope"] == pytest.approx(3.0) and trend["basis"] == "descriptive"
+
+
+def test_a_trend_without_n_is_descriptive_and_says_so(demo):
+    _, result = demo
+    churn = result.trends.loc["churn_rate"]
+    assert churn["basis"] == "descriptive" and churn["worsening"] and np.isnan(churn["p_adjusted"])
+    risks = result.levels.loc["financial", "risks"]
+    assert any(item.startswith("Churn rate worsening") and "descriptive" in item for item in risks)
+    assert result.trends.loc["nps", "basis"] == "sampling error"
+
+
+def test_worsening_is_judged_in_the_family_of_claims(demo):
+    client, result = demo
+    extra = scorecard.trend_claims(result.trends)
+    assert set(extra["metric"]) == {"enps", "self_assessed_superior_service", "mystery_shopping_score"}
+    assert list(extra.columns) == cxlib.claims.COLUMNS
+    family = cxlib.claims.family(client.answers, periods=client.periods, scales=client.config["scales"], extra=extra)
+    # the family says eNPS is worsening: the scorecard follows it, citing the claim
+    enps = family.index[(family["source"] == "scorecard") & (family["metric"] == "enps")][0]
+    family.loc[enps, ["p_adjusted", "significant"]] = [0.001, True]
+    judged = scorecard.rejudge(result, family, client.config)
+    assert judged.trends.loc["enps", "worsening"] and judged.trends.loc["enps", "claim"] == family.loc[enps, "claim"]
+    assert judged.levels.loc["learning_growth", "worsening"] == result.levels.loc["learning_growth", "worsening"] + 1
+    # NPS, CSI and CSAT derived from the survey are judged by the survey's own company-wide trend claims
+    nps = family[(family["source"] == "survey") & (family["by"] == "") & (family["kind"] == "trend")
+                 & (family["metric"] == "nps")].iloc[0]
+    assert judged.trends.loc["nps", "claim"] == nps["claim"]
