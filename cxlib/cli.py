@@ -451,7 +451,9 @@ def main(argv: list[str] | None = None) -> int:
                 raise ValueError(f"{args.out} is inside the client folder; the kit never writes there: choose "
                                  f"another --out")
             path = export_comments(load_client(args.client_dir).survey, args.out, pseudonymise_ids=args.pseudonymise)
-            say(f"cxkit: comments written to {path} (contact details masked, safe to open in a spreadsheet)")
+            ids = "pseudonymised" if args.pseudonymise else "as given, unless an id is itself a contact detail"
+            say(f"cxkit: comments written to {path} (contact details masked in every column, customer ids {ids};"
+                " safe to open in a spreadsheet)")
         elif args.command == "aggregate":
             from cxlib.aggregate import aggregate
 
