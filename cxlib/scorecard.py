@@ -238,6 +238,11 @@ def _from_survey(source: str) -> bool:
     return str(source).startswith("derived from survey")
 
 
+TREND_COLUMNS = ["metric", "periods", "first", "last", "first_period", "last_period", "n_first", "n_last", "slope",
+                 "change", "low", "high", "p_value", "p_adjusted", "worsening", "improving", "basis", "source", "unit",
+                 "direction", "claim"]
+
+
 def trends(table: pd.DataFrame, *, trend_p: float | None = None, min_periods: int | None = None,
            level: float = 0.95, claims: pd.DataFrame | None = None, order: list[str] | None = None) -> pd.DataFrame:
     """Per metric: the trend over the periods, and whether it is worsening or improving.
@@ -297,7 +302,7 @@ def trends(table: pd.DataFrame, *, trend_p: float | None = None, min_periods: in
                 row.update(slope=fit.slope, change=fit.slope * (len(part) - 1), p_value=fit.pvalue,
                            basis="descriptive")
         rows.append(row)
-    result = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["metric"]).set_index("metric")
+    result = pd.DataFrame(rows, columns=TREND_COLUMNS).set_index("metric")
     if result.empty:
         return result
     inferential = result["basis"] == "sampling error"
