@@ -30,7 +30,7 @@ def test_tea_leaf_planted_findings(tea_leaf):
     client, result = tea_leaf
     assert (result.lifecycle.verdict, result.lifecycle.stage) == ("stage", "infancy")
     assert result.pain_points.iloc[0]["touchpoint"] == "delivery"
-    assert result.changes.empty  # 150 answers a quarter: no change is real
+    assert not result.changes["significant"].any()  # 150 answers a quarter: no change is real
     loop = result.closed_loop.iloc[0]
     assert loop["low"] > 40  # the founder calls back within the hour
     latest = result.scorecard.latest
@@ -43,8 +43,10 @@ def test_volga_bank_planted_findings(volga):
     assert client.language == "ru" and client.config["scales"]["ces"]["higher_is"] == "harder"
     assert (result.lifecycle.verdict, result.lifecycle.stage) == ("stage", "aristocracy")
     assert result.pain_points.iloc[0]["touchpoint"] == "document check"
-    branch = result.changes[result.changes["channel"] == "branch"]
+    claims = result.changes[result.changes["significant"]]
+    branch = claims[(claims["group"] == "branch") & (claims["metric"] == "nps") & (claims["kind"] == "period-on-period")]
     assert len(branch) == 1 and branch.iloc[0]["to"] == "2025-Q3" and branch.iloc[0]["diff"] < -15
+    assert set(claims.loc[claims["by"] == "channel", "group"]) == {"branch"}  # no other channel is blamed
     assert result.closed_loop.iloc[0]["high"] < 1
     hostages = result.loyalty.set_index("segment").loc["hostages"]
     assert hostages["revenue_share"] > hostages["share"] > 10
