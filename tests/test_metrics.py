@@ -105,7 +105,9 @@ def test_bootstrap_agrees_with_analytic_se_and_is_reproducible():
     assert nps_from_counts(480, 300, 220, method="bootstrap") == estimate
 
 
-def test_histogram_bootstrap_matches_scipy_row_bootstrap():
+def test_histogram_bootstrap_agrees_with_scipy_row_bootstrap():
+    # the Bayesian bootstrap of the three groups (Dirichlet, Jeffreys' prior) against scipy's percentile bootstrap
+    # of the rows: at n = 400 the prior's half answers and the Dirichlet's smoothing are within Monte-Carlo noise
     rng = np.random.default_rng(5)
     scores = rng.choice(np.arange(11), size=400, p=np.full(11, 1 / 11))
     recoded = np.where(scores >= 9, 1.0, np.where(scores <= 6, -1.0, 0.0))
@@ -213,16 +215,17 @@ def test_wilson_matches_published_and_scipy_and_statsmodels():
 
 
 def test_csat_is_the_top_two_box_share():
-    estimate = csat([5, 4, 4, 3, 2, 5, None])
-    assert (estimate.value, estimate.n, estimate.missing, estimate.unit) == (pytest.approx(400 / 6), 6, 1, "%")
-    scipy_ci = stats.binomtest(4, 6).proportion_ci(method="wilson")
+    estimate = csat([5, 4, 4, 3, 2, 5, 1, 2, None])
+    assert (estimate.value, estimate.n, estimate.missing, estimate.unit) == (pytest.approx(50.0), 8, 1, "%")
+    # four successes and four failures: beyond Brown-Cai-DasGupta's x* = 2, so plain Wilson
+    scipy_ci = stats.binomtest(4, 8).proportion_ci(method="wilson")
     assert (estimate.low, estimate.high) == pytest.approx((100 * scipy_ci.low, 100 * scipy_ci.high))
 
 
 def test_csi_t_interval_matches_scipy():
     scores = [5, 4, 4, 3, 5, 2, 4, 4, 5, 3]
     reference = stats.ttest_1samp(scores, 0).confidence_interval()
-    estimate = csi(scores)
+    estimate = csi(scores, method="t")
     assert estimate.value == pytest.approx(np.mean(scores))
     assert (estimate.low, estimate.high) == pytest.approx((reference.low, reference.high))
 
@@ -276,22 +279,36 @@ def test_sample_size_rejects_nonsense():
 # --------------------------------------------------------------------------- weights
 
 
-def test_weighted_nps_matches_kish_reference_example():
-    # research note section 5: NPS_w = -0.035714, n_eff = 9.741551, SE_Kish = 0.282474
+def test_weighted_nps_matches_linearised_reference_example():
+    # research note section 5 (checked there against samplics' TaylorEstimator): NPS_w = -0.035714,
+    # SE_lin = 0.301381, interval with t on 11 degrees of freedom (-0.699050, 0.627621)
     scores = [10, 9, 9, 8, 7, 6, 5, 10, 3, 9, 8, 0]
     weights = [1.0, 0.5, 2.0, 1.0, 1.5, 0.8, 1.2, 0.7, 2.5, 1.0, 0.6, 1.2]
     estimate = nps(scores, weights=weights, method="wald")
     assert estimate.value == pytest.approx(-3.5714, abs=1e-4)
-    assert estimate.n_eff == pytest.approx(9.741551, abs=1e-6)
-    assert estimate.se == pytest.approx(28.2474, abs=1e-4)
-    assert estimate.method == "kish-wald" and estimate.n == 12
+    assert estimate.se == pytest.approx(30.1381, abs=1e-4)
+    assert (estimate.low, estimate.high) == pytest.approx((-69.9050, 62.7621), abs=1e-4)
+    assert estimate.method == "linearised-wald" and estimate.n == 12
+    # n_eff: the per-answer variance at the weighted split over the linearised variance
+    p, d = 5.2 / 14.0, 5.7 / 14.0  # weights of promoters (10, 9, 9, 10, 9) and detractors (6, 5, 3, 0) of 14
+    assert estimate.n_eff == pytest.approx((p + d - (p - d) ** 2) / 0.301381**2, rel=1e-5)
 
 
-@pytest.mark.parametrize("method", ["wald", "adjusted-wald"])
-def test_equal_weights_give_the_unweighted_interval(method):
+def test_equal_weights_give_the_t_test_of_the_recoded_answers():
+    # with equal weights the linearised SE is the sample SD over sqrt(n): the one-sample t interval of +1/0/-1
     scores = [10, 9, 9, 8, 7, 6, 5]
-    weighted, plain = nps(scores, weights=[2.0] * 7, method=method), nps(scores, method=method)
-    assert (weighted.value, weighted.low, weighted.high) == pytest.approx((plain.value, plain.low, plain.high))
+    recoded = [1, 1, 1, 0, 0, -1, -1]
+    weighted = nps(scores, weights=[2.0] * 7, method="wald")
+    reference = stats.ttest_1samp(recoded, 0).confidence_interval()
+    assert (weighted.low, weighted.high) == pytest.approx((100 * reference.low, 100 * reference.high))
+    assert weighted.value == pytest.approx(nps(scores).value)
+    # the adjusted default: n* = (p + d - NPS^2) / SE^2 = n - 1 = 6 effective answers, t on 6 degrees of freedom
+    adjusted = nps(scores, weights=[2.0] * 7)
+    p, d = 3 / 7 * 6 + 0.75, 2 / 7 * 6 + 0.75  # passives 2 / 7 * 6 + 1.5: 9 in all
+    centre, spread = (p - d) / 9, (p + d) / 9 - ((p - d) / 9) ** 2
+    half = stats.t.ppf(0.975, 6) * math.sqrt(spread / 9)
+    assert (adjusted.low, adjusted.high) == pytest.approx((100 * (centre - half), 100 * (centre + half)))
+    assert adjusted.n_eff == pytest.approx(6.0)
 
 
 def test_weights_align_by_index_and_skip_zero_weights():
@@ -369,7 +386,7 @@ def test_estimate_is_readable_and_tabular():
     assert str(estimate) == "NPS 10.0 [-3.8, 23.2] (95% CI, n = 100, adjusted Wald)"
     row = estimate.to_frame()
     assert list(row.columns[:8]) == ["metric", "value", "low", "high", "n", "level", "method", "se"]
-    assert str(share(45, 60, metric="CSAT")) == "CSAT 75.0% [62.8, 84.2] (95% CI, n = 60, Wilson)"
+    assert str(share(45, 60, metric="CSAT")) == "CSAT 75.0% [62.8, 84.2] (95% CI, n = 60, modified Wilson)"
 
 
 def test_other_levels_widen_and_narrow():
