@@ -1,0 +1,422 @@
+"""Finding the catalogue's topic words in a comment: stems, roots, phrases, typos and negation.
+
+:mod:`cxlib.voice` asks this module which topics a text mentions. A topic's
+entries (``cxlib/catalog/topics.toml``) are compiled once per word list into a
+:class:`Matcher`; each distinct word of the comments is then looked up once
+(its stem, the roots it starts with, and, failing those, the entries one typo
+away) and remembered, so tagging many comments costs a dictionary look-up per
+word. Words are stemmed by their own script (Snowball's Russian stemmer for
+Cyrillic, its English one for Latin letters), so an English word in a Russian
+comment is still read as English. The same text always gives the same topics.
+
+Examples
+--------
+>>> matcher = compile_topics([{"key": "waiting", "words": ["wait", "queu*", "on time"]}], "en")
+>>> [hit.topic for hit in matcher.hits("Waited ages in the queue, never on time")]
+['waiting', 'waiting', 'waiting']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import snowballstemmer
+
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+# Latin letters that look Cyrillic, read as Cyrillic inside a word that mixes the two scripts
+_LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+_STEMMERS = {"en": snowballstemmer.stemmer("english"), "ru": snowballstemmer.stemmer("russian")}
+
+
+def normalise(text: str) -> str:
+    """Lower case, ``ё`` read as ``е``, typographic apostrophes as ``'``.
+
+    Examples
+    --------
+    >>> normalise("Ещё’S")
+    "еще's"
+    """
+    return text.lower().replace("ё", "е").replace("’", "'").replace("`", "'")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, normalised; hyphens and digits split words, a word mixing scripts is read as Cyrillic.
+
+    Examples
+    --------
+    >>> words("Онлайн-запись didn't work, 2 раза")
+    ['онлайн', 'запись', "didn't", 'work', 'раза']
+    """
+    found = WORD.findall(normalise(text))
+    return [w.translate(_LOOKALIKES) if CYRILLIC.search(w) and LATIN.search(w) else w for w in found]
+
+
+def detect_language(text: str) -> str:
+    """``"ru"`` when a text has more Cyrillic letters than Latin ones, else ``"en"``.
+
+    Examples
+    --------
+    >>> detect_language("Мастер всё объяснил, рекомендую"), detect_language("Great mechanic")
+    ('ru', 'en')
+    """
+    return "ru" if len(CYRILLIC.findall(text)) > len(LATIN.findall(text)) else "en"
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A word's Snowball stem, by its own script.
+
+    Examples
+    --------
+    >>> stem("waiting"), stem("очереди")
+    ('wait', 'очеред')
+    """
+    return _STEMMERS["ru" if CYRILLIC.search(word) else "en"].stemWord(word)
+
+
+def within_one_edit(a: str, b: str, substitute: bool = True) -> bool:
+    """Whether two words differ by at most one letter added, dropped, changed (if ``substitute``) or two swapped.
+
+    Examples
+    --------
+    >>> within_one_edit("apointment", "appointment"), within_one_edit("recieved", "received")
+    (True, True)
+    >>> within_one_edit("change", "charge", substitute=False)
+    False
+    """
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (len(diff) == 1 and substitute) or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                                    and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return short[i:] == long[i + 1:]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match of a catalogue entry in a text.
+
+    Attributes
+    ----------
+    topic : str
+        The topic's key.
+    entry : str
+        The catalogue entry that matched, as written there.
+    words : str
+        The comment's words that matched it.
+    typo : bool
+        Whether a word matched only as a misspelling (one edit away).
+    negated : bool
+        Whether a negation ("not", "never", "не", "без", ...) stands just before it.
+    """
+
+    topic: str
+    entry: str
+    words: str
+    typo: bool
+    negated: bool
+
+
+@dataclass
+class Matcher:
+    """The compiled word lists of a set of topics in one language (see :func:`compile_topics`)."""
+
+    keys: list[str]
+    entries: list[tuple[int, str, tuple[int, ...], bool]] = field(default_factory=list)
+    stems: dict[str, int] = field(default_factory=dict)
+    exact: dict[str, int] = field(default_factory=dict)
+    roots: dict[str, int] = field(default_factory=dict)
+    starting: dict[int, list[int]] = field(default_factory=dict)
+    spellings: dict[str, tuple[bool, int]] = field(default_factory=dict)
+    typos: dict[str, set[str]] = field(default_factory=dict)
+    negators: frozenset[str] = frozenset()
+    not_typos: frozenset[str] = frozenset()
+    gap: int = 2
+    typo_min_length: int = 6
+    substitute_length: int = 9
+    negation_window: int = 3
+    _seen: dict[str, tuple[frozenset[int], bool]] = field(default_factory=dict)
+
+    def _part(self, word: str) -> int:
+        kind, value = ("root", word[:-1]) if word.endswith("*") else ("exact", word[1:]) if word.startswith("=") \
+            else ("stem", stem(word))
+        table = {"root": self.roots, "exact": self.exact, "stem": self.stems}[kind]
+        return table.setdefault(value, len(self.stems) + len(self.exact) + len(self.roots))
+
+    def add(self, topic: int, entry: str, exclude: bool = False) -> None:
+        """Compile one catalogue entry of topic number ``topic`` (``exclude``: an ``except_*`` entry)."""
+        marked = re.sub(r"(?<=\w)-(?=\w)", " ", normalise(entry)).split()
+        cleaned = [w if w.endswith("*") or w.startswith("=") else "".join(WORD.findall(w)) or w for w in marked]
+        parts = tuple(self._part(w) for w in cleaned)
+        if any(e[0] == topic and e[2] == parts and e[3] == exclude for e in self.entries):
+            return  # another form of an entry already there ("charge", "charged")
+        if len(cleaned) == 1 and not exclude:
+            self.spellings.setdefault(cleaned[0].strip("=*"), (cleaned[0].endswith("*"), parts[0]))
+        self.starting.setdefault(parts[0], []).append(len(self.entries))
+        self.entries.append((topic, entry, parts, exclude))
+
+    def index_typos(self) -> None:
+        """Precompute the one-deletion neighbours of the long entry words and roots, so a misspelling is a look-up."""
+        for spelling in self.spellings:
+            if len(spelling) >= self.typo_min_length:
+                for key in _deletions(spelling) | {spelling}:
+                    self.typos.setdefault(key, set()).add(spelling)
+
+    def parts_of(self, word: str) -> tuple[frozenset[int], bool]:
+        """The entry parts a word matches, and whether only as a misspelling (remembered per word)."""
+        known = self._seen.get(word)
+        if known is not None:
+            return known
+        found = {self.roots[word[:n]] for n in range(1, len(word) + 1) if word[:n] in self.roots}
+        if word in self.exact:
+            found.add(self.exact[word])
+        if (stemmed := stem(word)) in self.stems:
+            found.add(self.stems[stemmed])
+        typo = False
+        if not found and len(word) >= self.typo_min_length and word not in self.not_typos:
+            found = self._typo_parts(word)
+            typo = bool(found)
+        self._seen[word] = (frozenset(found), typo)
+        return self._seen[word]
+
+    def _typo_parts(self, word: str) -> set[int]:
+        """Entry words one edit from ``word``, and roots one edit from a start of it.
+
+        The first letter must be right, and for a root its last letter too (a word that merely starts like a
+        root with one letter dropped is not a misspelling of it); a changed letter counts only in long words.
+        """
+        found = set()
+        for n in range(self.typo_min_length - 1, len(word) + 1):
+            head = word[:n]
+            for key in _deletions(head) | {head}:
+                for spelling in self.typos.get(key, ()):
+                    is_root, part = self.spellings[spelling]
+                    if ((n == len(word) or is_root and head[-1] == spelling[-1]) and head[0] == spelling[0]
+                            and within_one_edit(head, spelling, n >= self.substitute_length)):
+                        found.add(part)
+        return found
+
+    def _follow(self, parts: tuple[int, ...], known: list[frozenset[int]], start: int) -> int | None:
+        """Where a phrase starting at word ``start`` ends: its words in order, at most ``gap`` others between."""
+        at = start
+        for part in parts[1:]:
+            nxt = next((k for k in range(at + 1, min(at + 2 + self.gap, len(known))) if part in known[k]), None)
+            if nxt is None:
+                return None
+            at = nxt
+        return at
+
+    def _spans(self, found: list[str]) -> tuple[list[tuple[int, int, int]], list[tuple[frozenset[int], bool]]]:
+        """(first word, last word, entry number) of each match, less those inside an ``except_*`` entry."""
+        known = [self.parts_of(w) for w in found]
+        sets = [k[0] for k in known]
+        spans, excluded = [], []
+        for i, parts in enumerate(sets):
+            for part in parts:
+                for number in self.starting.get(part, ()):
+                    _, _, entry_parts, exclude = self.entries[number]
+                    end = i if len(entry_parts) == 1 else self._follow(entry_parts, sets, i)
+                    if end is not None:
+                        (excluded if exclude else spans).append((i, end, number))
+        if excluded:
+            spans = [(i, end, n) for i, end, n in spans
+                     if not any(self.entries[x][0] == self.entries[n][0] and a <= i and end <= b
+                                for a, b, x in excluded)]
+        return spans, known
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every entry matched in ``text``, in reading order, without matches inside an ``except_*`` entry."""
+        found = words(text) if isinstance(text, str) else []
+        spans, known = self._spans(found)
+        result = []
+        for i, end, number in spans:
+            topic, entry = self.entries[number][:2]
+            before = found[max(0, i - self.negation_window):i]
+            result.append(Hit(self.keys[topic], entry, " ".join(found[i:end + 1]),
+                              any(known[k][1] for k in range(i, end + 1)),
+                              any(w in self.negators or w.endswith("n't") for w in before)))
+        return result
+
+    def topics(self, text: str) -> set[str]:
+        """The keys of the topics ``text`` mentions.
+
+        Examples
+        --------
+        >>> compile_topics([{"key": "food", "words": ["tasty"]}], "en").topics("Not tasty at all")
+        {'food'}
+        """
+        found = words(text) if isinstance(text, str) else []
+        return {self.keys[self.entries[number][0]] for _, _, number in self._spans(found)[0]}
+
+
+def compile_topics(topics: Iterable[dict[str, Any]], language: str, settings: dict[str, Any] | None = None) -> Matcher:
+    """A :class:`Matcher` for ``topics`` in ``language``.
+
+    Parameters
+    ----------
+    topics : iterable of dict
+        Each with ``key`` and either ``words`` or ``words_<language>`` (and optionally ``except_<language>``).
+    language : {"en", "ru"}
+        Which word lists to use.
+    settings : dict, optional
+        The catalogue's ``[matching]`` table (gap, typo length, negators); defaults otherwise.
+
+    Examples
+    --------
+    >>> compile_topics([{"key": "a", "words_ru": ["дозвон*"]}], "ru").topics("не смог дозвонится")
+    {'a'}
+    """
+    settings = settings or {}
+    topics = list(topics)
+    matcher = Matcher([t["key"] for t in topics], gap=settings.get("gap", 2),
+                      typo_min_length=settings.get("typo_min_length", 6),
+                      substitute_length=settings.get("typo_substitute_length", 9),
+                      negation_window=settings.get("negation_window", 3),
+                      negators=frozenset(settings.get(f"negators_{language}", ())),
+                      not_typos=frozenset(normalise(w) for w in settings.get(f"not_typos_{language}", ())))
+    for number, topic in enumerate(topics):
+        for entry in topic.get("words", topic.get(f"words_{language}", ())):
+            matcher.add(number, entry)
+        for entry in topic.get("except", topic.get(f"except_{language}", ())):
+            matcher.add(number, entry, exclude=True)
+    matcher.index_typos()
+    return matcher
+
+
+def _catalogue_settings() -> dict[str, Any]:
+    from cxlib import catalog
+
+    return catalog.load("topics")["matching"]
+
+
+def _texts(texts: pd.Series, frame: pd.DataFrame) -> pd.Series:
+    """The comments aligned with a tag frame, a missing one as ''."""
+    aligned = texts.reindex(frame.index).astype(object)
+    return aligned.where(aligned.notna(), "").astype(str).str.strip()
+
+
+def examples(texts: pd.Series, frame: pd.DataFrame, n: int = 3, topics: Iterable[dict[str, Any]] | None = None,
+             language: str = "en", length: int = 160) -> pd.DataFrame:
+    """Up to ``n`` quotes per topic, contact details masked: the commonest wordings that mention few other topics.
+
+    Returns ``topic, name, quote``; ``topics`` (from :func:`cxlib.voice.topics_for`) name the topics in
+    ``language``, and a quote longer than ``length`` characters is cut.
+
+    Examples
+    --------
+    >>> from cxlib import voice
+    >>> texts = pd.Series(["Slow!", "Slow!", "Slow, call me on +44 20 7946 0958", "Rude staff"])
+    >>> examples(texts, voice.tag(texts), n=2).query("topic == 'waiting'")["quote"].tolist()
+    ['Slow!', 'Slow, call me on [phone]']
+    """
+    from cxlib import catalog
+    from cxlib.privacy import mask_pii
+
+    names = {t["key"]: t.get("name") or catalog.label(t, language)
+             for t in (catalog.load("topics")["topics"] if topics is None else topics)}
+    strings, width, rows = _texts(texts, frame), frame.sum(axis=1), []
+    for key in frame.columns:
+        chosen = pd.DataFrame({"text": strings[frame[key]], "width": width[frame[key]]})
+        ranked = chosen[chosen["text"] != ""].groupby("text").agg(count=("width", "size"), width=("width", "min"))
+        ranked = ranked.reset_index().assign(length=lambda r: r["text"].str.len())
+        for text in ranked.sort_values(["width", "count", "length", "text"],
+                                       ascending=[True, False, True, True])["text"].head(n):
+            quote = mask_pii(text)
+            quote = quote if len(quote) <= length else quote[:length - 1].rstrip() + "…"
+            rows.append({"topic": key, "name": names.get(key, key), "quote": quote})
+    return pd.DataFrame(rows, columns=["topic", "name", "quote"])
+
+
+def _analyser(stopwords: frozenset[str]):
+    """Words to stems for TF-IDF: stop words and words under three letters left out."""
+    def analyse(text: str) -> list[str]:
+        return [stem(w) for w in words(text) if len(w) > 2 and w not in stopwords]
+    return analyse
+
+
+def _as_written(distinct: list[str], counts: pd.Series, stems: Iterable[str]) -> list[str]:
+    """Each stem shown as the word customers wrote most often for it."""
+    spoken: dict[str, dict[str, int]] = {}
+    for text in distinct:
+        for word in words(text):
+            forms = spoken.setdefault(stem(word), {})
+            forms[word] = forms.get(word, 0) + int(counts[text])
+    return [min(spoken[s], key=lambda w: (-spoken[s][w], w)) for s in stems]
+
+
+def discover(texts: pd.Series, frame: pd.DataFrame, n_topics: int = 5, seed: int = 0, top_words: int = 6,
+             n_examples: int = 3, settings: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Suggested new topics: the comments no topic matched, grouped by TF-IDF and NMF (scikit-learn, fixed seed).
+
+    Parameters
+    ----------
+    texts : Series
+        The comments, aligned with ``frame`` (from :func:`cxlib.voice.tag`).
+    n_topics : int
+        How many groups to ask for; fewer when there are few distinct unmatched comments.
+    settings : dict, optional
+        The catalogue's ``[matching]`` table (for its stop words).
+
+    Returns
+    -------
+    DataFrame
+        One row per suggestion: ``suggestion`` (1, 2, ...), ``comments`` (how many unmatched comments it holds),
+        ``words`` (its most telling words) and ``examples`` (its commonest wordings, masked, joined by " | ").
+        Empty when fewer than ten distinct comments went unmatched.
+
+    Examples
+    --------
+    >>> from cxlib import voice
+    >>> texts = pd.Series([f"the {w} colour range is {v}" for w in ("tin", "mug", "jar") for v in ("dull", "odd")]
+    ...                   + [f"gift {w} for my {v}" for w in ("idea", "set") for v in ("aunt", "son", "boss")])
+    >>> discover(texts, voice.tag(texts), n_topics=2)["words"].tolist()
+    ['colour, range, dull, odd, jar, mug', 'gift, idea, set, boss, son, aunt']
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    from cxlib.privacy import mask_pii
+
+    columns = ["suggestion", "comments", "words", "examples"]
+    settings = settings if settings is not None else _catalogue_settings()
+    strings = _texts(texts, frame)
+    counts = strings[~frame.any(axis=1) & (strings != "")].value_counts()
+    distinct = sorted(counts.index, key=lambda t: (-counts[t], t))
+    if len(distinct) < 10:
+        return pd.DataFrame(columns=columns)
+    stop = frozenset(ENGLISH_STOP_WORDS) | {normalise(w) for key in ("stopwords_en", "stopwords_ru")
+                                            for w in settings.get(key, ())}
+    vectoriser = TfidfVectorizer(analyzer=_analyser(stop), sublinear_tf=True)
+    matrix = vectoriser.fit_transform(distinct)
+    model = NMF(n_components=max(1, min(n_topics, len(distinct) // 5, matrix.shape[1] - 1)), init="nndsvda",
+                random_state=seed, max_iter=1000)
+    weights = model.fit_transform(matrix)
+    shown_as = _as_written(distinct, counts, vectoriser.get_feature_names_out())
+    belongs = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
+    rows = []
+    for group, loadings in enumerate(model.components_):
+        members = sorted((i for i in range(len(distinct)) if belongs[i] == group),
+                         key=lambda i: (-counts[distinct[i]], -weights[i, group], distinct[i]))
+        if members:
+            top = [shown_as[j] for j in np.argsort(-loadings, kind="stable")[:top_words] if loadings[j] > 0]
+            rows.append({"comments": int(sum(counts[distinct[i]] for i in members)), "words": ", ".join(top),
+                         "examples": " | ".join(mask_pii(distinct[i]) for i in members[:n_examples])})
+    table = pd.DataFrame(rows, columns=columns[1:]).sort_values("comments", ascending=False, kind="stable")
+    return table.reset_index(drop=True).assign(suggestion=lambda t: t.index + 1)[columns]
