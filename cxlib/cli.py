@@ -50,8 +50,8 @@ TEMPLATE_CLIENT = KIT_ROOT / "data" / "template"
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 # A chapter that has nothing to work on without a file is left out of the run, and the report says so.
 CHAPTER_NEEDS = {"01_lifecycle_stage": ("lifecycle", "lifecycle.csv"), "03_customer_journey": ("journey", "journey.csv")}
-REPORT_ORDER = ["05_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03_customer_journey",
-                "04_nps_csi_statistics"]
+REPORT_ORDER = ["06_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03_customer_journey",
+                "04_nps_csi_statistics", "05_customer_voice"]
 
 
 KERNEL_ATTEMPTS = 2
@@ -325,8 +325,9 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
 def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], workers: int | None, echo) -> None:
     """Execute the notebooks into ``staging``, write the report there, then move it into place."""
     from cxlib.client.cache import CACHE_VARIABLE, remove_cache, write_cache
-    from cxlib.diagnosis import text
+    from cxlib.diagnosis import diagnose, text
     from cxlib.report import chapter_title, write_report
+    from cxlib.summary import Numbers, render_summary
 
     left_out = [(nb, CHAPTER_NEEDS[nb.stem][1]) for nb in notebooks
                 if nb.stem in CHAPTER_NEEDS and not len(client.tables[CHAPTER_NEEDS[nb.stem][0]])]
@@ -352,13 +353,16 @@ def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], wo
     if failures:
         raise RunFailed(f"{len(failures)} of {len(notebooks)} notebooks failed, so no report was written:\n"
                         + "\n".join(f"  - {failure}" for failure in failures))
-    subtitle = text("cover", language, first=periods[0], last=periods[-1]) if periods else ""
+    numbers = Numbers(language)
+    subtitle = text("cover", language, first=numbers.period(periods[0]), last=numbers.period(periods[-1])) \
+        if periods else ""
     executed = [staging / f"{stem}.ipynb" for stem in REPORT_ORDER if (staging / f"{stem}.ipynb").exists()]
     if left_out:
         subtitle += "\n\n" + text("left_out", language, chapters=", ".join(
             f"{chapter_title(nb)} ({file})" for nb, file in left_out))
+    summary = render_summary(client, diagnose(client))  # the first page: from the results, not from the notebooks
     write_report(executed, staging / "report.html", title=name, subtitle=subtitle,
-                 contents_label=text("contents", language))
+                 contents_label=text("contents", language), summary=summary)
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
 
 

@@ -60,7 +60,7 @@ def test_volga_bank_planted_findings(volga):
 ])
 def test_the_notebooks_find_each_case_through_cxkit_run(case, expected, tmp_path):
     cxlib.cli.run(case, tmp_path / "out", echo=lambda *_: None)
-    notebook = nbformat.read(str(tmp_path / "out" / "05_diagnosis_report.ipynb"), as_version=4)
+    notebook = nbformat.read(str(tmp_path / "out" / "06_diagnosis_report.ipynb"), as_version=4)
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
                       if o.output_type == "stream")
     for finding in expected:

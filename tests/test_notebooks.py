@@ -14,7 +14,7 @@ KIT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((KIT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CHECK = "NBVAL_CHECK_OUTPUT"
 EXPECTED = ["00_start_here", "01_lifecycle_stage", "02_scorecard", "03_customer_journey",
-            "04_nps_csi_statistics", "05_diagnosis_report"]
+            "04_nps_csi_statistics", "05_customer_voice", "06_diagnosis_report"]
 
 
 def code_cells(path: Path) -> list[dict]:
