@@ -8,7 +8,7 @@ checks, quizzes) carry the ``student`` tag and are left out.
 Examples
 --------
 >>> from cxlib.report import write_report
->>> write_report(["reports/demo/05_diagnosis_report.ipynb"], "reports/demo/report.html",
+>>> write_report(["reports/demo/06_diagnosis_report.ipynb"], "reports/demo/report.html",
 ...              title="Motorline Service")                               # doctest: +SKIP
 """
 
@@ -29,7 +29,8 @@ LEFT_OUT_TAGS = frozenset({"student", "check", "teaching", "parameters", "inject
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
 
-def combine_notebooks(paths: Iterable[str | Path], cover: str | None = None) -> nbformat.NotebookNode:
+def combine_notebooks(paths: Iterable[str | Path], cover: str | None = None, summary: str = "",
+                      contents: str | None = None) -> nbformat.NotebookNode:
     """Join executed notebooks into one, leaving out cells tagged for students.
 
     Parameters
@@ -38,10 +39,21 @@ def combine_notebooks(paths: Iterable[str | Path], cover: str | None = None) -> 
         Executed notebooks, in the order the client should read them.
     cover : str, optional
         Markdown for a first cell. Escape anything the client supplied.
+    summary : str
+        The executive summary, an HTML fragment (:func:`cxlib.summary.render_summary`), put right after the cover
+        as one raw HTML block: it must hold no blank line. The kit's own markup, escaped where it was built.
+    contents : str, optional
+        Markdown for the table of contents, after the summary.
     """
     combined = nbformat.v4.new_notebook()
     if cover:
         combined.cells.append(nbformat.v4.new_markdown_cell(cover))
+    if summary:
+        if re.search(r"\n\s*\n", summary):
+            raise ValueError("the summary must hold no blank line: markdown would end its HTML block there")
+        combined.cells.append(nbformat.v4.new_markdown_cell(summary, metadata={"tags": ["summary"]}))
+    if contents:
+        combined.cells.append(nbformat.v4.new_markdown_cell(contents))
     for path in paths:
         notebook = nbformat.read(str(path), as_version=4)
         combined.metadata.setdefault("kernelspec", notebook.metadata.get("kernelspec", {}))
@@ -127,8 +139,11 @@ def visible_text_of(page: str) -> str:
 
 
 def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subtitle: str = "",
-                 contents_label: str = "Contents") -> Path:
+                 contents_label: str = "Contents", summary: str = "") -> Path:
     """Write the client report from executed notebooks.
+
+    The page reads: the cover (the client's name and the period), the
+    executive summary, the contents, then the chapters.
 
     Parameters
     ----------
@@ -140,6 +155,8 @@ def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subti
         The client's name and the period covered; escaped here.
     contents_label : str
         The heading of the table of contents, in the client's language.
+    summary : str
+        The executive summary as an HTML fragment (:func:`cxlib.summary.render_summary`); none when empty.
 
     Returns
     -------
@@ -149,9 +166,9 @@ def write_report(paths: Iterable[str | Path], out: str | Path, title: str, subti
     paths = list(paths)
     contents = "\n".join(f"{i}. [{html.escape(chapter_title(p))}](#{anchor(chapter_title(p))})"
                           for i, p in enumerate(paths, start=1))
-    cover = (f"# {markdown_literal(title)}\n\n{markdown_literal(subtitle)}\n\n**{markdown_literal(contents_label)}**"
-             f"\n\n{contents}")
-    page = render_html(combine_notebooks(paths, cover), title)
+    cover = f"# {markdown_literal(title)}\n\n{markdown_literal(subtitle)}"
+    contents = f"**{markdown_literal(contents_label)}**\n\n{contents}"
+    page = render_html(combine_notebooks(paths, cover, summary=summary, contents=contents), title)
     out = Path(out)
     out.write_text(page, encoding="utf-8")
     return out

@@ -1,0 +1,544 @@
+"""The executive summary: the first page of a client's report, built from the diagnosis results.
+
+:func:`render_summary` turns a :class:`cxlib.diagnosis.Diagnosis` into an
+HTML fragment, ``<section id="summary">``, through the Jinja template
+``cxlib/templates/summary.html.j2`` (autoescaped): the lifecycle verdict with
+the customer-service mandate and its owner in one sentence; a tile for each of
+NPS, CSAT, CSI and CES the survey supplies, and one for the scorecard, each
+with its interval and n, and an arrow only when the change against the
+previous period is a significant claim of the family; at most five findings
+in plain sentences, none more certain than its claim; the first three
+recommendations after the mandate; and one line on what the data could not
+support. Every word comes from ``cxlib/catalog/summary.toml`` in the client's
+language, and numbers are written for its locale with Babel (a decimal comma
+and a no-break space between thousands in Russian).
+
+Examples
+--------
+>>> import cxlib
+>>> from cxlib.summary import render_summary
+>>> client = cxlib.load_client("data/demo")                                 # doctest: +SKIP
+>>> html = render_summary(client, cxlib.diagnosis.diagnose(client))         # doctest: +SKIP
+>>> Numbers("ru").number(1234.5, 1), Numbers("en").number(1234.5, 1)
+('1\\xa0234,5', '1,234.5')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from babel import Locale
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from cxlib import catalog, journey
+from cxlib import claims as claim_family
+from cxlib import diagnosis as diagnosis_texts
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "summary.html.j2"
+METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "csi": "CSI", "ces": "CES"}
+KIND_ORDER = {"period-on-period": 0, "first-to-last": 1, "trend": 2}
+MAX_FINDINGS = 5
+MAX_CHANGE_FINDINGS = 3      # of the five, at most this many are changes over time
+MAX_RECOMMENDATIONS = 3
+MINUS = "\u2212"
+WORD_JOINER = "\u2060"  # no line break at the dash of "38–44" or "1–5"
+
+
+def _unbroken(text: str) -> str:
+    """Keep a range such as ``38–44`` on one line: a word joiner on each side of the dash between two numbers."""
+    return re.sub(r"(?<=\d)–(?=[\d\u2212])", f"{WORD_JOINER}–{WORD_JOINER}", text)
+
+
+def word(key: str, language: str, **values: Any) -> str:
+    """A text of the summary in ``language`` (``cxlib/catalog/summary.toml``), its placeholders filled."""
+    return catalog.label(catalog.load("summary")["texts"], language, key).format(**values)
+
+
+def plural(key: str, count: float, language: str, **values: Any) -> str:
+    """The plural form of ``key`` that ``count`` takes in ``language`` (``_one``, ``_few``, ``_many``, ``_other``)."""
+    texts = catalog.load("summary")["texts"]
+    form = _locale(language).plural_form(abs(count))
+    chosen = f"{key}_{form}" if f"{key}_{form}_{language}" in texts else f"{key}_other"
+    return word(chosen, language, **values)
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Numbers, percentages, intervals and periods written for a locale (Babel's CLDR data).
+
+    Examples
+    --------
+    >>> Numbers("ru").percent(67.9), Numbers("en").percent(67.9)
+    ('68\\xa0%', '68%')
+    >>> Numbers("en").interval(17.4, 30.4), Numbers("en").interval(-7.0, 1.2)
+    ('(17–30)', '(−7 to 1)')
+    >>> Numbers("ru").period("2025-Q4"), Numbers("en").period("2025-03")
+    ('4\\xa0кв.\\xa02025', 'March 2025')
+    """
+
+    language: str
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        """``value`` rounded to ``decimals``, with the locale's decimal and grouping signs and a true minus.
+
+        An unknown value is a dash, never "nan".
+        """
+        if pd.isna(value):
+            return "–"
+        value = round(float(value), decimals)
+        value = 0.0 if value == 0 else value  # no "−0"
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.language).replace("-", MINUS)
+
+    def percent(self, value: float) -> str:
+        """A share in percent (``67.9`` → ``68%``; ``68 %`` in Russian); a dash when unknown."""
+        if pd.isna(value):
+            return "–"
+        return format_percent(round(float(value)) / 100, locale=self.language).replace("-", MINUS)
+
+    def interval(self, low: float, high: float, decimals: int = 0) -> str:
+        """``(17–30)``, or ``(−7 to 1)`` when a bound is negative; empty when a bound is unknown."""
+        if pd.isna(low) or pd.isna(high):
+            return ""
+        key = "interval_signed" if round(float(low), decimals) < 0 else "interval"
+        return word(key, self.language, low=self.number(low, decimals), high=self.number(high, decimals))
+
+    def period(self, label: str) -> str:
+        """A period label as people read it: ``2025-Q4`` → ``Q4 2025``; other labels as the client wrote them."""
+        label = str(label)
+        quarter = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+        if quarter:
+            return word("quarter", self.language, year=quarter.group(1), quarter=quarter.group(2))
+        month = re.fullmatch(r"(\d{4})-(\d{2})", label)
+        if month and 1 <= int(month.group(2)) <= 12:
+            if self.language == "en":
+                from babel.dates import format_date
+                return format_date(pd.Timestamp(f"{label}-01").date(), "LLLL y", locale="en")
+            return f"{month.group(2)}.{month.group(1)}"  # 03.2025: no case to decline after a preposition
+        return label
+
+    def periods(self, labels: list[str]) -> str:
+        """The headline periods: one, or the first and last of a pooled run joined by a dash."""
+        if not labels:
+            return ""
+        return self.period(labels[0]) if len(labels) == 1 else f"{self.period(labels[0])}–{self.period(labels[-1])}"
+
+
+@dataclass
+class Tile:
+    """One key figure: what it is, its value, interval and n, and its change when that change is a claim."""
+
+    label: str
+    caption: str
+    value: str
+    interval: str = ""
+    n: str = ""
+    change: str = ""
+    mark: str = ""          # ▲ or ▼, only for a significant change
+    tone: str = ""          # "worse" or "better"
+    tone_word: str = ""     # the same in words, for a reader without colour
+    steady: str = ""        # "no significant change since …", in small type
+
+
+@dataclass
+class Summary:
+    """What the template shows."""
+
+    language: str
+    words: dict[str, str]
+    verdict: str
+    tiles: list[Tile]
+    kpi_note: str
+    findings: list[str]
+    recommendations: list[str]
+    not_assessed: str
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- words for the kit's codes
+
+
+def group_name(code: str, language: str) -> str:
+    """A channel or segment code as a word (``call_centre`` → ``call centre``, ``колл-центр`` in Russian)."""
+    entry = catalog.load("summary")["groups"].get(str(code).strip().lower())
+    return catalog.label(entry, language) if entry else str(code).replace("_", " ")
+
+
+def _lower_first(text: str) -> str:
+    """``Split responsibilities`` → ``split responsibilities``; an acronym (``NPS …``) keeps its case."""
+    text = str(text).strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _metric_label(metric: str) -> str:
+    return METRIC_NAMES.get(metric, str(metric))
+
+
+def _scale(unit: str) -> str:
+    """``mean 1–7, higher = easier`` → ``1–7``."""
+    match = re.search(r"(\d+)\s*[–-]\s*(\d+)", str(unit))
+    return f"{match.group(1)}–{match.group(2)}" if match else ""
+
+
+def _decimals(unit: str) -> int:
+    """Answer-scale means carry two decimals; points and percentages none."""
+    return 2 if str(unit).startswith("mean") else 0
+
+
+def _amount(value: float, unit: str, numbers: Numbers, *, with_scale: bool = True) -> str:
+    """An unsigned amount of change in its unit: ``35 points``, ``4 percentage points``, ``0.30 on the 1–5 scale``."""
+    size = numbers.number(abs(value), _decimals(unit))
+    unit = str(unit)
+    if unit == "points":
+        return word("points", numbers.language, value=size)
+    if unit == "%":
+        return word("percentage_points", numbers.language, value=size)
+    if unit.startswith("mean") and with_scale and _scale(unit):
+        return word("scale_points", numbers.language, value=size, scale=_scale(unit))
+    return size
+
+
+def _change_interval(low: float, high: float, unit: str, numbers: Numbers, level: str) -> str:
+    """`` (95% interval: 20 to 50)``, as magnitudes when both bounds share a sign (the verb gives the direction).
+
+    Nothing when a bound is unknown.
+    """
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    decimals = _decimals(unit)
+    if low < 0 and high < 0 or low > 0 and high > 0:
+        low, high = sorted((abs(low), abs(high)))
+    return word("change_interval", numbers.language, level=level, low=numbers.number(low, decimals),
+                high=numbers.number(high, decimals))
+
+
+def _from_prep(period: str, language: str) -> str:
+    """The Russian preposition before the first period: ``с 3 кв.``, but ``со 2 кв.`` (read "со второго")."""
+    if language != "ru":
+        return ""
+    return "со" if re.match(r"2\s", period) else "с"
+
+
+# --------------------------------------------------------------------------- the parts of the page
+
+
+def _verdict(client: Any, result: Any) -> str:
+    """The lifecycle verdict with the mandate and its owner, or why there is none, in one sentence."""
+    language, stage = client.language, result.lifecycle
+    if stage is None:
+        return client.lacks("lifecycle") or ""
+    if stage.insufficient:
+        return word("verdict_insufficient", language, reason=_lower_first(stage.reason))
+    mandate = stage.mandate()
+    names = list(mandate["name"])
+    mandates = list(dict.fromkeys(_lower_first(m) for m in mandate["mandate"]))
+    owners = list(dict.fromkeys(_lower_first(o) for o in mandate["owner"]))
+    if len(mandates) > 1:
+        mandates = [word("for_stage", language, text=text, stage=name) for text, name in zip(mandates, names, strict=True)]
+    values = {"company": client.name, "mandate": "; ".join(mandates), "owner": format_list(owners, locale=language)}
+    if stage.verdict == "stage" or len(names) == 1:
+        return word("verdict_stage", language, stage=names[0], **values)
+    if stage.verdict == "transition":
+        return word("verdict_transition", language, first=names[0], second=names[1], **values)
+    return word("verdict_ambiguous", language, first=stage.name(), second=stage.name(stage.runner_up), **values)
+
+
+def _significant(table: pd.DataFrame) -> pd.Series:
+    return table["significant"].fillna(False).astype(bool) if len(table) else pd.Series(dtype=bool)
+
+
+def _company_change(table: pd.DataFrame, metric: str, latest: str) -> pd.Series | None:
+    """The company-wide period-on-period claim on ``metric`` that ends in the latest period, if it was tested."""
+    if not len(table):
+        return None
+    rows = table[(table["source"] == "survey") & (table["metric"] == metric) & (table["by"] == "")
+                 & (table["kind"] == "period-on-period") & (table["to"] == latest) & table["p"].notna()]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _tiles(client: Any, result: Any, numbers: Numbers) -> list[Tile]:
+    """NPS, CSAT, CSI and CES as the survey supplies them, and the scorecard's count of metrics on target."""
+    language, tiles = client.language, []
+    latest = client.periods[-1] if len(client.periods) > 1 else ""
+    for _, row in result.metrics.iterrows():
+        metric, unit = row["metric"], str(row["unit"])
+        if pd.isna(row["value"]):
+            continue
+        decimals = _decimals(unit)
+        if metric == "csat":
+            value, caption = numbers.percent(row["value"]), word("caption_csat", language)
+        else:
+            value = numbers.number(row["value"], decimals)
+            if metric == "ces":
+                caption = word("caption_ces_harder" if "harder" in unit else "caption_ces_easier", language,
+                               scale=_scale(unit))
+            elif metric == "csi":
+                caption = word("caption_csi", language, scale=_scale(unit))
+            else:
+                caption = word("caption_nps", language)
+        tile = Tile(label=_metric_label(metric), caption=caption, value=value,
+                    interval=numbers.interval(row["low"], row["high"], decimals),
+                    n=plural("answers", int(row["n"]), language, n=numbers.number(int(row["n"]))))
+        claim = _company_change(result.changes, metric, latest) if latest else None
+        if claim is not None:
+            since = numbers.period(claim["from"])
+            if bool(claim["significant"]) and not pd.isna(claim["diff"]):
+                worse = bool(claim["worse"])
+                tile.mark = "▲" if claim["diff"] > 0 else "▼"
+                tile.tone = "worse" if worse else "better"
+                tile.tone_word = word(tile.tone, language)
+                tile.change = word("change_up" if claim["diff"] > 0 else "change_down", language,
+                                   amount=_amount(claim["diff"], unit, numbers, with_scale=False), period=since)
+            else:
+                tile.steady = word("no_change", language, period=since)
+        tiles.append(tile)
+    card = result.scorecard
+    if card is not None and len(card.levels):
+        met, behind = int(card.levels["met"].sum()), int(card.levels["behind"].sum())
+        total = int(card.levels["metrics"].sum())
+        if met + behind:
+            tiles.append(Tile(label=word("scorecard_tile", language), caption=word("scorecard_caption", language),
+                              value=word("of", language, part=numbers.number(met), whole=numbers.number(total)),
+                              n=word("scorecard_behind", language, count=numbers.number(behind))))
+    return tiles
+
+
+def _lead(part: pd.DataFrame) -> pd.Series:
+    """The most specific claim of a place: period-on-period before first-to-last before trend, then the smallest p."""
+    return part.assign(_kind=part["kind"].map(KIND_ORDER).fillna(9)).sort_values(["_kind", "p_adjusted"]).iloc[0]
+
+
+def _change_sentence(part: pd.DataFrame, numbers: Numbers, level: str) -> str:
+    """One place's significant changes: the lead claim in words, the other metrics that changed there named."""
+    language = numbers.language
+    lead = _lead(part)
+    unit, diff = str(lead["unit"]), float(lead["diff"])
+    metric = lead["metric"]
+    effort = ""
+    if metric == "ces":
+        harder = "harder" in unit
+        effort = word("more_effort" if (diff > 0) == harder else "less_effort", language)
+    from_, to = numbers.period(lead["from"]), numbers.period(lead["to"])
+    kind = {"period-on-period": "kind_period", "first-to-last": "kind_long"}.get(lead["kind"], "kind_trend")
+    values = {"metric": _metric_label(metric), "moved": word("rose" if diff > 0 else "fell", language),
+              "amount": _amount(diff, unit, numbers), "effort": effort, "from_": from_, "to": to,
+              "from_prep": _from_prep(from_, language), "kind": word(kind, language),
+              "interval": _change_interval(lead["low"], lead["high"], unit, numbers, level)}
+    others = []
+    for other, claims in part.groupby("metric", sort=False):
+        if other != metric:
+            tone = word("worse" if bool(claims["worse"].iloc[0]) else "better", language)
+            others.append(f"{_metric_label(other)} ({tone})")
+    also = word("also", language, metrics=", ".join(others)) if others else ""
+    if lead["by"] == "":
+        return word("change_company", language, **values) + also
+    vs_rest = lead.get("vs_rest")
+    rest = "" if pd.isna(vs_rest) else word("rest_above" if vs_rest > 0 else "rest_below", language,
+                                           amount=_amount(vs_rest, unit, numbers))
+    key = {"channel": "change_channel", "segment": "change_segment"}.get(lead["by"], "change_other")
+    return word(key, language, group=group_name(lead["group"], language), by=lead["by"], rest=rest, **values) + also
+
+
+def _change_findings(client: Any, result: Any, numbers: Numbers, level: str) -> list[str]:
+    """The survey's significant changes, one sentence per place (the company first), or that there were none."""
+    language, table = client.language, result.changes
+    if len(client.periods) < 2 or not len(table):
+        return []
+    survey = table[(table["source"] == "survey") & table["p"].notna()]
+    if not len(survey):
+        return []
+    stated = survey[_significant(survey)]
+    company = stated[stated["by"] == ""]
+    groups = stated[stated["by"] != ""]
+    if not len(stated):
+        tested = int(table["p"].notna().sum())
+        return [word("no_change_anywhere", language, tested=numbers.number(tested))]
+    # the company first when it changed; otherwise the groups that did, then that the company as a whole did not
+    first = [_change_sentence(company, numbers, level)] if len(company) else []
+    last = [] if len(company) else [word("no_change_company", language)]
+    places = sorted(groups.groupby(["by", "group"], sort=False), key=lambda item: item[1]["p_adjusted"].min())
+    named = [_change_sentence(part, numbers, level) for _, part in places]
+    return first + named[:MAX_CHANGE_FINDINGS - len(first) - len(last)] + last
+
+
+def _difference_findings(client: Any, result: Any, numbers: Numbers, level: str) -> list[tuple[str, str]]:
+    """The comparisons the method fixes in advance, when significant: managers against customers, the top customers."""
+    language, table, found = client.language, result.changes, []
+    if not len(table):
+        return found
+    stated = table[_significant(table) & (table["kind"] == "difference")]
+    for _, claim in stated.iterrows():
+        interval = _change_interval(claim["low"], claim["high"], claim["unit"], numbers, level)
+        if claim["source"] == "scorecard" and claim["diff"] > 0:
+            found.append(("gap", word("delivery_gap", language, managers=numbers.percent(claim["value_to"]),
+                                      customers=numbers.percent(claim["value_from"]),
+                                      gap=_amount(claim["diff"], "%", numbers), interval=interval)))
+        elif claim["source"] == "customers" and claim["metric"] == "nps":
+            top = re.search(r"\d+", str(claim["group"]))
+            key = "top_customers_lower" if claim["diff"] < 0 else "top_customers_higher"
+            found.append(("top", word(key, language, top=numbers.percent(float(top.group()) if top else 20),
+                                      amount=_amount(claim["diff"], "points", numbers), interval=interval)))
+    return found
+
+
+def _pain_point_finding(client: Any, result: Any, numbers: Numbers) -> str:
+    """The journey's worst pain point, with its share satisfied and the next two by name."""
+    points = result.pain_points
+    if points is None or not len(points):
+        return ""
+    language = client.language
+    top = points.iloc[0]
+    stages = journey.stage_names(language)
+    satisfied = "" if pd.isna(top.get("satisfied")) else word(
+        "pain_satisfied", language, share=numbers.percent(top["satisfied"]),
+        interval=numbers.interval(top.get("satisfied_low"), top.get("satisfied_high")))
+    effort = "" if not satisfied or pd.isna(top.get("high_effort")) else word(
+        "pain_effort", language, share=numbers.percent(top["high_effort"]))
+    quote = (lambda name: f"«{name}»") if language == "ru" else (lambda name: name)
+    following = [quote(name) for name in points["name"].iloc[1:3]]
+    after = word("pain_next", language, names=format_list(following, locale=language)) if following else ""
+    return word("pain_point", language, name=top["name"], stage=stages.get(top["stage"], top["stage"]),
+                satisfied=satisfied.replace("  ", " "), effort=effort, next=after)
+
+
+def _scorecard_finding(client: Any, result: Any, numbers: Numbers) -> str:
+    """How many scorecard metrics are behind their target, and the levels that lag most."""
+    card = result.scorecard
+    if card is None or not len(card.levels) or not int(card.levels["behind"].sum()):
+        return ""
+    language = client.language
+    levels = card.levels[card.levels["behind"] > 0].sort_values(["score", "behind"], ascending=[True, False])
+    weakest = levels.head(2)
+    names = [word("scorecard_level", language, name=row["name"], behind=numbers.number(row["behind"]),
+                  metrics=numbers.number(row["metrics"])) for _, row in weakest.iterrows()]
+    return plural("scorecard_levels", len(names), language, behind=numbers.number(card.levels["behind"].sum()),
+                  total=numbers.number(card.levels["metrics"].sum()),
+                  levels=format_list(names, locale=language))
+
+
+def _findings(client: Any, result: Any, numbers: Numbers, level: str) -> list[str]:
+    """At most five findings, read as: changes, the comparisons fixed in advance, the journey, the scorecard.
+
+    When more than five qualify, the changes keep their places (at most
+    three), then the worst pain point, the managers' view against the
+    customers', the scorecard and the top customers, in that order.
+    """
+    differences = dict(_difference_findings(client, result, numbers, level))
+    candidates = [("change", text) for text in _change_findings(client, result, numbers, level)]
+    candidates += [("journey", _pain_point_finding(client, result, numbers)), ("gap", differences.get("gap", "")),
+                   ("scorecard", _scorecard_finding(client, result, numbers)), ("top", differences.get("top", ""))]
+    chosen = [(kind, text) for kind, text in candidates if text][:MAX_FINDINGS]
+    reading = {"change": 0, "gap": 1, "top": 2, "journey": 3, "scorecard": 4}
+    return [text for kind, text in sorted(chosen, key=lambda item: reading[item[0]])]
+
+
+def _recommendation_text(row: pd.Series, table: pd.DataFrame, numbers: Numbers) -> str:
+    """A recommendation as written, with a change's channel, segment and periods put in words."""
+    ids = [claim.strip() for claim in str(row["claims"]).split(",") if claim.strip()]
+    cited = table[table["claim"].isin(ids)] if ids and len(table) else table.iloc[0:0]
+    if not len(cited) or not (cited["source"] == "survey").all():
+        return str(row["recommendation"])
+    language = numbers.language
+    lead = _lead(cited)
+    if lead["kind"] == "period-on-period":
+        when = diagnosis_texts.text("when_period", language, to=numbers.period(lead["to"]))
+    else:
+        when = diagnosis_texts.text("when_long", language, from_=numbers.period(lead["from"]),
+                                    to=numbers.period(lead["to"]))
+    rules = {rule["rule"]: rule for rule in catalog.load("report")["recommendations"]}
+    if lead["by"] == "":
+        return catalog.label(rules["company_change"], language, "text").format(when=when)
+    where_key = {"channel": "where_channel", "segment": "where_segment"}.get(lead["by"], "where_other")
+    where = diagnosis_texts.text(where_key, language, group=group_name(lead["group"], language), by=lead["by"])
+    return catalog.label(rules["group_change"], language, "text").format(where=where, when=when)
+
+
+def _recommendations(client: Any, result: Any, numbers: Numbers) -> list[str]:
+    """The first recommendations after the lifecycle mandate (which the verdict already states)."""
+    table = result.recommendations
+    if table is None or not len(table):
+        return []
+    rows = table[table["chapter"].astype(str) != "01"].sort_values("priority")
+    return [_recommendation_text(row, result.changes, numbers) for _, row in rows.head(MAX_RECOMMENDATIONS).iterrows()]
+
+
+def _not_assessed(client: Any, numbers: Numbers) -> str:
+    """What the data could not support, as one short line (empty when everything was assessed)."""
+    language, items = client.language, []
+    for need in ("lifecycle", "journey", "scorecard", "customers", "mystery_shopping"):
+        if client.lacks(need):
+            items.append(word(f"missing_{need}", language))
+    items += [word("missing_metric", language, metric=_metric_label(m)) for m in claim_family.METRICS
+              if client.lacks(m)]
+    if client.lacks("rows"):
+        items.append(word("missing_rows", language))
+    if client.lacks("periods"):
+        items.append(word("missing_periods", language))
+    items += [word(f"missing_{need}", language) for need in ("channel", "segment") if client.lacks(need)]
+    return word("not_computed", language, items=format_list(items, locale=language)) if items else ""
+
+
+# --------------------------------------------------------------------------- the fragment
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
+                       lstrip_blocks=True, undefined=StrictUndefined)
+
+
+def build_summary(client: Any, result: Any) -> Summary:
+    """Everything the summary shows, as words and formatted numbers (what :func:`render_summary` renders)."""
+    language = client.language
+    numbers = Numbers(language)
+    level_value = float(result.metrics["level"].iloc[0]) if "level" in result.metrics and len(result.metrics) \
+        else 0.95
+    level = numbers.percent(level_value * 100)
+    headline = list(result.headline) or list(client.periods[-1:])
+    words = {key: word(key, language) for key in ("heading", "kpi_heading", "findings_heading",
+                                                   "recommendations_heading", "findings_none",
+                                                   "recommendations_none")}
+    tiles = _tiles(client, result, numbers)
+    note = word("kpi_note", language, period=numbers.periods(headline), level=level) if tiles and headline else ""
+    note = note[:1].upper() + note[1:]  # an undated survey's one period is "all answers"
+    for tile in tiles:
+        tile.caption = _unbroken(tile.caption)
+    return Summary(language=language, words=words, verdict=_verdict(client, result), tiles=tiles, kpi_note=note,
+                   findings=[_unbroken(finding) for finding in _findings(client, result, numbers, level)],
+                   recommendations=_recommendations(client, result, numbers),
+                   not_assessed=_not_assessed(client, numbers), notes=list(result.notes))
+
+
+def render_summary(client: Any, result: Any) -> str:
+    """The executive summary as an HTML fragment, ``<section id="summary">…</section>``, in the client's language.
+
+    Parameters
+    ----------
+    client : Client
+        From :func:`cxlib.load_client`.
+    result : Diagnosis
+        From :func:`cxlib.diagnosis.diagnose` on that client.
+
+    Returns
+    -------
+    str
+        Autoescaped HTML without blank lines or indentation, so that it can
+        stand as one raw HTML block in a markdown cell.
+    """
+    page = _environment().get_template(TEMPLATE).render(summary=build_summary(client, result))
+    return "\n".join(line.strip() for line in page.splitlines() if line.strip())
