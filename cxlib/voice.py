@@ -176,14 +176,14 @@ def _groups(survey: pd.DataFrame, by: str, language: str) -> tuple[pd.Series, li
                                                                   "unsatisfied", "satisfied")}
     has = {q: q in survey and bool(survey[q].notna().any()) for q in ("nps", "csat")}
     if by == "nps_group" and has["nps"]:
-        nps = pd.to_numeric(survey["nps"], errors="coerce")
+        nps = pd.to_numeric(survey["nps"], errors="coerce").astype("float64")  # nullable Int64 has no np.select
         labels = pd.Series(np.select([nps <= 6, nps <= 8, nps <= 10],
                                      [name["detractor"], name["passive"], name["promoter"]], ""), index=survey.index)
         return labels.where(nps.notna()), [name["detractor"], name["passive"], name["promoter"]], "nps_group"
     if by in ("nps_group", "csat"):
         if not has["csat"]:
             raise ValueError("the survey has neither NPS nor satisfaction (csat) answers to group comments by")
-        csat = pd.to_numeric(survey["csat"], errors="coerce")
+        csat = pd.to_numeric(survey["csat"], errors="coerce").astype("float64")
         labels = pd.Series(np.where(csat == 1, name["satisfied"], name["unsatisfied"]), index=survey.index)
         return labels.where(csat.notna()), [name["unsatisfied"], name["satisfied"]], "csat"
     values = survey[by].astype(object).where(survey[by].notna())

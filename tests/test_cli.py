@@ -41,8 +41,8 @@ def test_run_writes_notebooks_and_report(demo_run):
     assert report == out / "report.html"
     executed = sorted(p.name for p in out.glob("*.ipynb"))
     assert executed == sorted(p.name for p in (KIT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    progress = [line for line in lines if re.match(r"  \[\d/6\] \d\d_\w+\.ipynb \(\d+\.\d s\)", line)]
-    assert len(progress) == 6
+    progress = [line for line in lines if re.match(r"  \[\d/7\] \d\d_\w+\.ipynb \(\d+\.\d s\)", line)]
+    assert len(progress) == 7
     assert any(line.startswith("  read survey.csv as UTF-8") for line in lines)
 
 
@@ -67,7 +67,8 @@ def test_report_is_code_free_offline_and_escaped(demo_run):
 
 def test_report_reads_diagnosis_first_and_leaves_out_start_here(demo_run):
     page = demo_run[0].read_text(encoding="utf-8")
-    assert page.index("05 · The diagnosis") < page.index("01 · Lifecycle stage") < page.index("04 · NPS")
+    assert (page.index('id="summary"') < page.index("06 · The diagnosis") < page.index("01 · Lifecycle stage")
+            < page.index("04 · NPS") < page.index("05 · What customers say"))
     assert "00 · Start here" not in page
 
 
@@ -154,7 +155,7 @@ def test_a_client_with_the_survey_only_gets_a_report(tmp_path):
     assert "  left out: 03_customer_journey (journey.csv not supplied)" in lines
     page = report.read_text(encoding="utf-8")
     assert "Not in this report, for lack of data: 01 · Lifecycle stage (lifecycle.csv)" in page
-    assert "05 · The diagnosis" in page and "02 · Balanced scorecard" in page
+    assert "06 · The diagnosis" in page and "02 · Balanced scorecard" in page
 
 
 def test_journey_chapter_without_mystery_shopping(tmp_path):

@@ -17,7 +17,8 @@ from cxlib.exercises import strip_solutions, write_exercises
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = KIT_ROOT / "notebooks"
-MASTERS = sorted(NOTEBOOKS.glob("0[1-5]_*.ipynb"))
+# every chapter but the comments chapter, whose exercises are still to be written
+MASTERS = sorted(p for p in NOTEBOOKS.glob("0[1-6]_*.ipynb") if p.stem != "05_customer_voice")
 STUDENTS = sorted((NOTEBOOKS / "exercises").glob("*.ipynb"))
 CHECK = re.compile(r'cxlib\.check\.answer\("([^"]+)"')
 
@@ -102,8 +103,8 @@ def demo():
     ("04.3", "phone", "correct"), ("04.3", "none", "wrong"),
     ("04.5", "Phone NPS fell; the test says it is significant.", "correct"),
     ("04.5", "NPS fell a lot.", "wrong"),
-    ("05.2", "Create a service department: 24% of delays announced.", "correct"),
-    ("05.2", "Be nicer to customers.", "wrong"),
+    ("06.2", "Create a service department: 24% of delays announced.", "correct"),
+    ("06.2", "Be nicer to customers.", "wrong"),
 ])
 def test_checks(demo, exercise_id, given, status):
     verdict = answer(exercise_id, given, demo)

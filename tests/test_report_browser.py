@@ -70,8 +70,8 @@ DEMO = KIT_ROOT / "data" / "demo"
 ARTEFACTS = Path(os.environ.get("CXKIT_ARTEFACTS") or KIT_ROOT / "reports" / "test-artefacts")
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 # The reading order of the report: the diagnosis first, then the chapters behind it.
-CHAPTERS = ("05 · The diagnosis", "01 · Lifecycle stage", "02 · Balanced scorecard", "03 · Customer journey",
-            "04 · NPS")
+CHAPTERS = ("06 · The diagnosis", "01 · Lifecycle stage", "02 · Balanced scorecard", "03 · Customer journey",
+            "04 · NPS", "05 · What customers say")
 PAYLOAD = ("<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED2'\"> "
            "=cmd|' /C calc'!A0")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
