@@ -19,7 +19,7 @@ report: $(STAMP)
 
 ## test: unit tests, then every notebook under nbval
 test: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 tests
 	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
 
 ## soak: the property "check passes => run passes" over many more drawn client folders than make test draws
