@@ -160,3 +160,12 @@ def test_an_unreadable_file_is_named(tmp_path):
     (folder / "survey.csv").chmod(0)
     with pytest.raises(cxlib.DataError, match="survey.csv: cannot be read"):
         cxlib.load_client(folder)
+
+
+def test_a_link_to_a_file_outside_the_client_folder_is_refused(tmp_path):
+    secret = tmp_path / "elsewhere.csv"
+    secret.write_text("nps\n9\n", encoding="utf-8")
+    folder = _folder(tmp_path, survey=None)
+    (folder / "survey.csv").symlink_to(secret)
+    with pytest.raises(cxlib.DataError, match="survey.csv: is a link to a file outside the client folder"):
+        cxlib.load_client(folder)

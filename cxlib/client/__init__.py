@@ -280,6 +280,10 @@ def _read_table(folder: Path, key: str, spec: dict[str, Any], config: dict[str, 
         elif not candidates and not spec.get("instead_of"):
             notes.append(f"{spec['file']} not supplied: the analyses that need it are skipped")
         return _empty_table(spec)
+    if candidates[0].resolve().parent != folder.resolve():  # a link must not pull in a file from elsewhere
+        problems.append(Problem(candidates[0].name, None, None, None,
+                                "is a link to a file outside the client folder; copy the file in instead"))
+        return _empty_table(spec)
     expected = {c["name"] for c in spec["columns"]} | set(mapped_headers({**spec, "key": key}, config).values())
     try:
         if candidates[0].suffix == ".xlsx":
