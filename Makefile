@@ -30,6 +30,7 @@ soak: $(STAMP)
 ## bench: benchmarks, each with its ratio to a baseline measured in the same run
 bench: $(STAMP)
 	$(BIN)/python bench/bench_metrics.py
+	$(BIN)/python bench/bench_coverage.py
 	cd bench && ../$(BIN)/python bench_run.py 1000000
 	cd bench && ../$(BIN)/python bench_aggregate.py 50000000
 	cd bench && ../$(BIN)/python bench_scaling.py
