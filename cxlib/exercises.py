@@ -51,22 +51,31 @@ def student_notebook(master: nbformat.NotebookNode, client_dir: str = "../../dat
     return notebook
 
 
-TEACHING_HEADINGS = ("## Exercises", "## Quiz")
+TEACHING_HEADINGS = ("## Exercises", "## Quiz", "## What this means for the client")
 
 
 def without_exercises(master: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook a client run executes: the exercise and quiz sections left out.
+    """The notebook a client run executes: no teaching, and none of the demo's story.
 
-    They teach on the demo and hold the solutions; a client's run needs
-    neither, and a client's data need not support every exercise.
+    The exercise and quiz sections teach on the demo and hold the solutions;
+    the prose between the cells interprets the demo company ("Motorline is
+    growing faster…"), which would be false of any other client. A client's
+    run keeps the code cells and the headings of the markdown cells only; the
+    report's summary says what the client's own results mean.
     """
     notebook = copy.deepcopy(master)
     kept, teaching = [], False
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and cell.source.startswith("## "):
             teaching = cell.source.startswith(TEACHING_HEADINGS)
-        if not teaching:
-            kept.append(cell)
+        if teaching:
+            continue
+        if cell.cell_type == "markdown":
+            headings = [line for line in cell.source.splitlines() if line.startswith("#")]
+            if not headings:
+                continue
+            cell.source = "\n\n".join(headings)
+        kept.append(cell)
     notebook.cells = kept
     return notebook
 
