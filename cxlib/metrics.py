@@ -439,7 +439,9 @@ def _weighted_nps(scores: Any, weights: Any, level: float, method: str) -> Estim
     used = ~blank & (weights > 0)
     values, weights = values[used], weights[used]
     name = "linearised-" + method
-    missing = int(blank.sum())
+    weightless = int((~blank & ~used).sum())  # answered, but weighted 0: counted with the missing, and said
+    missing = int(blank.sum()) + weightless
+    note = f"{weightless} answers with weight 0 counted as missing" if weightless else ""
     if weights.sum() == 0:
         return _nan_estimate("NPS", level, name, "points", missing, "no answers with weight")
     recoded = np.where(values >= 9, 1.0, np.where(values <= 6, -1.0, 0.0))
@@ -473,7 +475,7 @@ def _weighted_nps(scores: Any, weights: Any, level: float, method: str) -> Estim
         se = math.sqrt(adjusted_variance / n_adjusted)
         low, high = centre - quantile * se, centre + quantile * se
     low, high = _containing(points, 100 * max(low, -1.0), 100 * min(high, 1.0))
-    return Estimate("NPS", points, low, high, n, level, name, 100 * se, "points", missing, float(n_eff))
+    return Estimate("NPS", points, low, high, n, level, name, 100 * se, "points", missing, float(n_eff), note)
 
 
 def nps(scores: Any, *, level: float = 0.95, method: str = "adjusted-wald", weights: Any = None,

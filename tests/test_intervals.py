@@ -395,3 +395,11 @@ def test_sample_size_assurance_is_checked_and_monotone():
     assert sizes == sorted(sizes) and len(set(sizes)) == 4
     with pytest.raises(ValueError, match="assurance"):
         nps_sample_size(5, (0.45, 0.35, 0.2), assurance=80)
+
+
+def test_zero_weights_are_counted_as_missing_and_said():
+    import cxlib
+
+    estimate = cxlib.nps([9, 9, 3, None, 10], weights=[1, 0, 1, 1, 2])
+    assert (estimate.n, estimate.missing) == (3, 2)  # n + missing = the five answers given
+    assert estimate.note == "1 answers with weight 0 counted as missing"
