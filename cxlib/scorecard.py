@@ -41,7 +41,7 @@ from scipy import stats
 
 from cxlib import catalog
 from cxlib.claims import COLUMNS as CLAIM_COLUMNS, TREND_METHOD, weighted_trend
-from cxlib.metrics import Comparison, holm, share, share_diff
+from cxlib.metrics import METHOD_NAMES, Comparison, holm, interval_from_value, share, share_diff
 from cxlib.periods import sort_periods
 
 STATUS_ORDER = ["behind", "insufficient data", "met", "no target", "information"]
@@ -130,21 +130,17 @@ def _survey_interval(value: float, n: float, unit: str, level: float) -> tuple[f
     """An interval for a survey-based value given with its n only (the answers themselves not supplied).
 
     Without the spread of the answers the kit takes the widest one the scale
-    allows, so "behind" is never claimed on too little evidence.
+    allows (:func:`cxlib.metrics.interval_from_value`), so "behind" is never
+    claimed on too little evidence, and a value at ±100 still gets an interval
+    of honest width rather than none.
     """
-    z = stats.norm.ppf(0.5 + level / 2)
-    if unit == "%":
-        successes = round(value / 100 * n)
-        estimate = share(successes, int(n), level=level)
-        return estimate.low, estimate.high, "Wilson"
-    if unit == "points":  # an NPS-type score: variance at most 1 − NPS²
-        half = 100 * z * math.sqrt(max(1 - (value / 100) ** 2, 0) / n)
-        return max(value - half, -100), min(value + half, 100), "largest variance for this score"
-    if unit.startswith("mean "):
-        low, high = (float(x) for x in unit[5:].replace("–", "-").split("-"))
-        half = z * (high - low) / 2 / math.sqrt(n)
-        return max(value - half, low), min(value + half, high), "largest spread on this scale"
-    return value, value, "none"
+    try:
+        estimate = interval_from_value(value, n, unit, level=level)
+    except ValueError:  # a value outside its scale: no interval rather than a wrong one
+        return math.nan, math.nan, "none"
+    if math.isnan(estimate.low):
+        return value, value, "none"
+    return estimate.low, estimate.high, METHOD_NAMES.get(estimate.method, estimate.method)
 
 
 # --------------------------------------------------------------------------- judging

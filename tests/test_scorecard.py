@@ -47,7 +47,16 @@ def test_survey_based_row_with_n_uses_its_interval():
                               scorecard.derive(pd.DataFrame(columns=["period"]), pd.DataFrame()))
     row = table.iloc[0]
     assert row["status"] == "insufficient data"
-    assert row["high"] - row["value"] == pytest.approx(1.959964 * 2 / np.sqrt(170), abs=1e-4)
+    # the widest spread a mean of 4.1 on 1–5 allows (Bhatia–Davis: sqrt((4.1 − 1)(5 − 4.1)) = 1.67), by hand
+    assert row["high"] - row["value"] == pytest.approx(1.974 * np.sqrt(3.1 * 0.9) / np.sqrt(170), abs=0.01)
+    assert row["low"] < row["value"] < row["high"]
+
+
+def test_a_value_at_the_end_of_its_scale_gets_an_interval_of_honest_width():
+    table = scorecard.combine(card([("customer", "nps", "Q1", 100.0, 50, np.nan, 40, "points", "")]),
+                              scorecard.derive(pd.DataFrame(columns=["period"]), pd.DataFrame()))
+    row = table.iloc[0]
+    assert row["high"] == 100 and 80 < row["low"] < 90  # not [100, 100]
 
 
 def test_trend_detection():
