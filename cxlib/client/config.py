@@ -14,7 +14,6 @@ PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 DATE_ORDERS = ("DMY", "MDY")
-TABLES = ("periods", "scales", "reason_codes", "overrides", "targets", "benchmarks", "columns", "dates")
 
 
 def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -115,23 +114,11 @@ def _drop(config: dict[str, Any], key: str) -> None:
 
 
 def _check_shapes(config: dict[str, Any], bad) -> None:
-    """Tables that must be tables, and the top-level keys, checked before the defaults fill the rest."""
-    for key in TABLES:
-        if key in config and not isinstance(config[key], dict):
-            bad(key, config.pop(key), f"must be a table ([{key}]), not a single value")
-    for key in ("ces", "csat"):
-        if isinstance(config.get("scales", {}).get(key, {}), dict) is False:
-            bad(f"scales.{key}", config["scales"].pop(key), f"must be a table ([scales.{key}])")
-    for key, scale in config.get("scales", {}).items():
-        if isinstance(scale, dict) and not isinstance(scale.get("no_answer", []), list):
-            bad(f"scales.{key}.no_answer", scale.pop("no_answer"), "must be a list of codes, e.g. [7] or [99, \"-\"]")
-    if isinstance(config.get("periods", {}).get("labels", {}), dict) is False:
-        bad("periods.labels", config["periods"].pop("labels"), 'must be a table, e.g. { "2025-Q1" = "Q1 2025" }')
-    if isinstance(config.get("periods", {}).get("order", []), list) is False:
-        bad("periods.order", config["periods"].pop("order"), 'must be a list, e.g. ["wave 1", "wave 2"]')
-    if not isinstance(config.get("name", ""), str):
-        bad("name", config.pop("name"), "must be text in quotes")
-    elif not config.get("name", "").strip():
+    """The values the schema cannot judge: a name given, a known language and period frequency.
+
+    Keys of the wrong kind were reported and removed by :func:`schema_problems` before this runs.
+    """
+    if not config.get("name", "").strip():
         bad("name", None, "is missing: give the client's name")
     config["language"] = str(config.get("language", "en")).strip().lower()
     if config["language"] not in LANGUAGES:
