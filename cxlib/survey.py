@@ -49,12 +49,15 @@ def _scale_of(metric: str, scales: dict[str, Any] | None) -> tuple[tuple[int, in
     return {"nps": (0, 10), "csat": (0, 1)}.get(metric, (1, 5)), "better"
 
 
-def period_order(survey: pd.DataFrame, over: str = "period") -> list[str]:
-    """The periods of a survey table in time order: by their earliest date, else by their labels (never as text)."""
+def period_order(survey: pd.DataFrame, over: str = "period", order: Sequence[str] | None = None) -> list[str]:
+    """The periods of a survey table in time order: by their earliest date, else by their labels (never as text).
+
+    ``order`` is ``client.toml [periods] order``, for labels the kit cannot place in time.
+    """
     labels = survey[over][survey[over].notna() & (survey[over] != "")]
     if "date" in survey and survey["date"].notna().any():
         return list(survey.loc[labels.index].groupby(over)["date"].min().sort_values().index)
-    return sort_periods(labels)
+    return sort_periods(labels, order=order)
 
 
 def _with_csat(survey: pd.DataFrame) -> pd.DataFrame:

@@ -30,7 +30,6 @@ from cxlib.client.counts import COUNT_KEYS, _count_problems, csat_from_csi, peri
 from cxlib.client.problems import DataError, Problem, SourceInfo
 from cxlib.client.reading import ReadFailed, _read_text_table, _read_workbook
 from cxlib.client.validate import _empty_table, _validate_table, mapped_headers
-from cxlib.periods import sort_periods
 
 __all__ = ["CACHE_VARIABLE", "COUNT_KEYS", "DONT_KNOW", "LANGUAGES", "PERIOD_FREQUENCIES", "Client", "DataError",
            "Problem", "SourceInfo", "load_client", "period_labels", "remove_cache", "survey_counts", "write_cache"]
@@ -96,12 +95,9 @@ class Client:
     @property
     def periods(self) -> list[str]:
         """The survey's periods in time order (an undated survey is one period, "all answers")."""
-        if self.has_rows:
-            dated = self.survey[self.survey["period"] != ""]
-            if dated["date"].isna().all():
-                return list(dated["period"].unique()[:1])
-            return list(dated.groupby("period")["date"].min().sort_values().index)
-        return sort_periods(self.counts["period"], order=self.config["periods"]["order"])
+        from cxlib.survey import period_order  # survey builds on the client's tables, so it is imported late
+
+        return period_order(self.answers, order=self.config["periods"]["order"])
 
     def answered(self, question: str) -> int:
         """How many answers (blanks excluded) a survey question got: ``nps``, ``csat``, ``csi``, ``ces``."""
