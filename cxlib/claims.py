@@ -56,7 +56,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from cxlib.metrics import ADJUSTMENT, holm
 from cxlib.periods import sort_periods

@@ -326,8 +326,8 @@ def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], wo
     """Execute the notebooks into ``staging``, write the report there, then move it into place."""
     from cxlib.client.cache import CACHE_VARIABLE, remove_cache, write_cache
     from cxlib.diagnosis import diagnose, text
-    from cxlib.report import chapter_title, write_report
-    from cxlib.summary import Numbers, render_summary
+    from cxlib.report import write_report
+    from cxlib.wording import Numbers
 
     left_out = [(nb, CHAPTER_NEEDS[nb.stem][1]) for nb in notebooks
                 if nb.stem in CHAPTER_NEEDS and not len(client.tables[CHAPTER_NEEDS[nb.stem][0]])]
@@ -339,7 +339,7 @@ def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], wo
     started = time.perf_counter()
     # Every notebook loads the client; read and validate it once and let the kernels take it from a cache.
     cache = write_cache(client)
-    name, language, periods = client.name, client.language, client.periods
+    language, periods = client.language, client.periods
     previous = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = str(cache)
     try:
@@ -356,13 +356,8 @@ def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], wo
     numbers = Numbers(language)
     subtitle = text("cover", language, first=numbers.period(periods[0]), last=numbers.period(periods[-1])) \
         if periods else ""
-    executed = [staging / f"{stem}.ipynb" for stem in REPORT_ORDER if (staging / f"{stem}.ipynb").exists()]
-    if left_out:
-        subtitle += "\n\n" + text("left_out", language, chapters=", ".join(
-            f"{chapter_title(nb)} ({file})" for nb, file in left_out))
-    summary = render_summary(client, diagnose(client))  # the first page: from the results, not from the notebooks
-    write_report(executed, staging / "report.html", title=name, subtitle=subtitle,
-                 contents_label=text("contents", language), summary=summary)
+    # The report is built from the results, not from the notebooks: chapters without their file say so themselves.
+    write_report(client, diagnose(client), staging / "report.html", subtitle=subtitle)
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
 
 

@@ -32,14 +32,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from babel import Locale
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from cxlib import catalog, journey
 from cxlib import claims as claim_family
 from cxlib import diagnosis as diagnosis_texts
+from cxlib.wording import Numbers, Words
+from cxlib.wording import unbroken as _unbroken
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "summary.html.j2"
@@ -48,13 +48,6 @@ KIND_ORDER = {"period-on-period": 0, "first-to-last": 1, "trend": 2}
 MAX_FINDINGS = 5
 MAX_CHANGE_FINDINGS = 3      # of the five, at most this many are changes over time
 MAX_RECOMMENDATIONS = 3
-MINUS = "\u2212"
-WORD_JOINER = "\u2060"  # no line break at the dash of "38–44" or "1–5"
-
-
-def _unbroken(text: str) -> str:
-    """Keep a range such as ``38–44`` on one line: a word joiner on each side of the dash between two numbers."""
-    return re.sub(r"(?<=\d)–(?=[\d\u2212])", f"{WORD_JOINER}–{WORD_JOINER}", text)
 
 
 def word(key: str, language: str, **values: Any) -> str:
@@ -64,77 +57,7 @@ def word(key: str, language: str, **values: Any) -> str:
 
 def plural(key: str, count: float, language: str, **values: Any) -> str:
     """The plural form of ``key`` that ``count`` takes in ``language`` (``_one``, ``_few``, ``_many``, ``_other``)."""
-    texts = catalog.load("summary")["texts"]
-    form = _locale(language).plural_form(abs(count))
-    chosen = f"{key}_{form}" if f"{key}_{form}_{language}" in texts else f"{key}_other"
-    return word(chosen, language, **values)
-
-
-@cache
-def _locale(language: str) -> Locale:
-    return Locale.parse(language)
-
-
-@dataclass(frozen=True)
-class Numbers:
-    """Numbers, percentages, intervals and periods written for a locale (Babel's CLDR data).
-
-    Examples
-    --------
-    >>> Numbers("ru").percent(67.9), Numbers("en").percent(67.9)
-    ('68\\xa0%', '68%')
-    >>> Numbers("en").interval(17.4, 30.4), Numbers("en").interval(-7.0, 1.2)
-    ('(17–30)', '(−7 to 1)')
-    >>> Numbers("ru").period("2025-Q4"), Numbers("en").period("2025-03")
-    ('4\\xa0кв.\\xa02025', 'March 2025')
-    """
-
-    language: str
-
-    def number(self, value: float, decimals: int = 0) -> str:
-        """``value`` rounded to ``decimals``, with the locale's decimal and grouping signs and a true minus.
-
-        An unknown value is a dash, never "nan".
-        """
-        if pd.isna(value):
-            return "–"
-        value = round(float(value), decimals)
-        value = 0.0 if value == 0 else value  # no "−0"
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=self.language).replace("-", MINUS)
-
-    def percent(self, value: float) -> str:
-        """A share in percent (``67.9`` → ``68%``; ``68 %`` in Russian); a dash when unknown."""
-        if pd.isna(value):
-            return "–"
-        return format_percent(round(float(value)) / 100, locale=self.language).replace("-", MINUS)
-
-    def interval(self, low: float, high: float, decimals: int = 0) -> str:
-        """``(17–30)``, or ``(−7 to 1)`` when a bound is negative; empty when a bound is unknown."""
-        if pd.isna(low) or pd.isna(high):
-            return ""
-        key = "interval_signed" if round(float(low), decimals) < 0 else "interval"
-        return word(key, self.language, low=self.number(low, decimals), high=self.number(high, decimals))
-
-    def period(self, label: str) -> str:
-        """A period label as people read it: ``2025-Q4`` → ``Q4 2025``; other labels as the client wrote them."""
-        label = str(label)
-        quarter = re.fullmatch(r"(\d{4})-Q([1-4])", label)
-        if quarter:
-            return word("quarter", self.language, year=quarter.group(1), quarter=quarter.group(2))
-        month = re.fullmatch(r"(\d{4})-(\d{2})", label)
-        if month and 1 <= int(month.group(2)) <= 12:
-            if self.language == "en":
-                from babel.dates import format_date
-                return format_date(pd.Timestamp(f"{label}-01").date(), "LLLL y", locale="en")
-            return f"{month.group(2)}.{month.group(1)}"  # 03.2025: no case to decline after a preposition
-        return label
-
-    def periods(self, labels: list[str]) -> str:
-        """The headline periods: one, or the first and last of a pooled run joined by a dash."""
-        if not labels:
-            return ""
-        return self.period(labels[0]) if len(labels) == 1 else f"{self.period(labels[0])}–{self.period(labels[-1])}"
+    return Words("summary", language).plural(key, count, **values)
 
 
 @dataclass

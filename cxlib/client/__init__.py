@@ -73,6 +73,25 @@ class Client:
     def language(self) -> str:
         return self.config["language"]
 
+    def label(self, code: object) -> str:
+        """The words a reader sees for one of the client's codes (a channel, segment, touchpoint or reason).
+
+        The client's own ``[labels]`` (or ``[reason_codes]``) in ``client.toml`` come first, then the kit's
+        words for common codes in the client's language, then the code itself with underscores as spaces.
+
+        Examples
+        --------
+        >>> Client(Path("."), {"name": "X", "language": "ru", "labels": {"B2B": "Корпоративные"}}, {}).label("B2B")
+        'Корпоративные'
+        >>> Client(Path("."), {"name": "X", "language": "ru"}, {}).label("call_centre")
+        'колл-центр'
+        """
+        code = str(code)
+        own = {**self.config.get("reason_codes", {}), **self.config.get("labels", {})}
+        if code in own:
+            return str(own[code])
+        return _kit_label(code, self.language)
+
     @property
     def survey(self) -> pd.DataFrame:
         return self.tables["survey"]
@@ -205,6 +224,15 @@ class Client:
             ]
         ).set_index("table")
 
+
+
+def _kit_label(code: str, language: str) -> str:
+    """The kit's own words for a common code, in ``language``; the code, readable, when the kit has none."""
+    reasons = {entry["code"]: catalog.label(entry, language, "label") for entry in catalog.reason_codes()}
+    if code in reasons:
+        return reasons[code]
+    group = catalog.load("summary")["groups"].get(code.strip().lower())
+    return catalog.label(group, language) if group else code.replace("_", " ")
 
 
 def load_client(path: str | Path) -> Client:

@@ -71,7 +71,8 @@ def schema_problems(config: dict[str, Any]) -> list[tuple[str, Any, str]]:
     --------
     >>> schema_problems({"name": "X", "targets": {"nps": "thirty"}, "langauge": "ru"})
     [('targets.nps', 'thirty', 'must be a number'), ('langauge', 'ru', 'is not a client.toml key (known: \
-name, language, currency, periods, scales, reason_codes, targets, benchmarks, columns, dates, overrides, topics)')]
+name, language, currency, periods, scales, reason_codes, targets, benchmarks, columns, dates, overrides, topics, \
+labels)')]
     """
     schema = catalog.load("client_toml")
     found: list[tuple[str, Any, str]] = []

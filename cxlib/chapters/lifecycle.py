@@ -1,0 +1,11 @@
+"""The report's lifecycle chapter (placeholder until it is written)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxlib.chapters import Chapter
+
+
+def build(client: Any, result: Any) -> Chapter:
+    return Chapter(key="lifecycle", title="lifecycle", unavailable="…")
