@@ -16,12 +16,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-import nbformat
 import pytest
 
 import cxlib
 import cxlib.diagnosis
-from cxlib.report import combine_notebooks, visible_text_of, write_report
+from cxlib.report import visible_text_of
 from cxlib.summary import Numbers, build_summary, render_summary
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
@@ -238,37 +237,3 @@ def test_client_text_is_escaped(demo_copy):
     fragment = render_summary(client, cxlib.diagnosis.diagnose(client))
     assert "<img" not in fragment and "&lt;img src=x onerror=alert(1)&gt; &amp; Co" in fragment
 
-
-# --------------------------------------------------------------------------- in the report
-
-
-def chapter(path: Path, heading: str) -> Path:
-    book = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"},
-                                              "language_info": {"name": "python"}})
-    book.cells = [nbformat.v4.new_markdown_cell(f"# {heading}\n\nThe chapter's text.")]
-    nbformat.write(book, str(path))
-    return path
-
-
-def test_report_puts_the_summary_after_the_cover_and_before_the_chapters(tmp_path):
-    client, _ = diagnosed("demo")
-    fragment = summary_html("demo")
-    page = write_report([chapter(tmp_path / "01_first.ipynb", "01 · First chapter")], tmp_path / "report.html",
-                        title=client.name, subtitle="Q1 2025 to Q4 2025", summary=fragment).read_text()
-    body = page.split("<body", 1)[1]
-    title, summary = body.index(">Motorline Service<"), body.index('id="summary"')
-    contents, first = body.index("<strong>Contents</strong>"), body.index(">01 · First chapter<")
-    assert title < summary < contents < first
-    assert 'class="cx-tiles"' in body and 'class="cx-tile-value"' in body, "the summary's classes survive"
-    assert text_of(fragment) in text_of(body).replace("¶", "")
-
-
-def test_report_without_notebooks_still_carries_the_summary(tmp_path):
-    page = write_report([], tmp_path / "report.html", title="Tea Leaf", summary=summary_html("tea_leaf")).read_text()
-    body = page.split("<body", 1)[1]
-    assert body.index(">Tea Leaf<") < body.index('id="summary"') < body.index("<strong>Contents</strong>")
-
-
-def test_a_summary_with_a_blank_line_is_refused():
-    with pytest.raises(ValueError, match="blank line"):
-        combine_notebooks([], cover="# Acme", summary='<section id="summary">\n\n<p>x</p></section>')

@@ -195,7 +195,14 @@ def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
         ces.setdefault(key, default)
     for key in ("reason_codes", "overrides", "targets", "benchmarks", "columns", "dates"):
         config.setdefault(key, {})
+    for key in ("reason_codes", "labels"):  # codes are matched as the loader reads cells: trimmed, one kind of line end
+        config[key] = {_as_cell(code): text for code, text in config.get(key, {}).items()}
     return config
+
+
+def _as_cell(code: str) -> str:
+    """A code written in client.toml as the loader reads the same code from a file (``" b2b "`` → ``"b2b"``)."""
+    return str(code).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _allowed_values(source: str, config: dict[str, Any]) -> list[str]:
