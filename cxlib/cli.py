@@ -33,6 +33,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
+from cxlib.client.cache import _process_alive
+
+
 def _kit_root() -> Path:
     """Where the notebooks and data live: this repository, or ``<prefix>/share/cxkit`` of an installed wheel."""
     checkout = Path(__file__).resolve().parents[1]
@@ -189,7 +192,8 @@ def _execute_all(notebooks: list[Path], out: Path, client_dir: Path, workers: in
     failures = []
     # Processes, not threads: papermill changes the working directory, which
     # is shared by every thread of a process.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_run)
+    try:
         futures = {pool.submit(execute_notebook, nb, out / nb.name, client_dir): nb for nb in notebooks}
         for done, future in enumerate(as_completed(futures), start=1):
             try:
@@ -203,7 +207,16 @@ def _execute_all(notebooks: list[Path], out: Path, client_dir: Path, workers: in
                 echo(f"  [{done}/{len(notebooks)}] {futures[future].name} failed")
                 continue
             echo(f"  [{done}/{len(notebooks)}] {futures[future].name} ({seconds:.1f} s)")
+    except KeyboardInterrupt:  # Ctrl-C: start no other notebook; those running end with their kernels
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return failures
+
+
+def _leave_ctrl_c_to_the_run() -> None:
+    """Workers ignore Ctrl-C: the run itself stops them, after each has shut its kernel down (no orphan kernels)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _refuse_out(out: Path, client_dir: Path) -> None:
@@ -225,10 +238,12 @@ def _locked(out: Path):
             break
         except FileExistsError:
             owner = lock.read_text(encoding="utf-8").strip() if lock.is_file() else ""
-            if owner.isdigit() and _alive(int(owner)):
+            if owner.isdigit() and _process_alive(int(owner)):
                 raise ValueError(f"another cxkit run (process {owner}) is writing {out}; wait for it to finish or "
                                  f"choose another --out") from None
-            lock.unlink(missing_ok=True)  # left by a run that was killed
+            lock.unlink(missing_ok=True)  # left by a run that was killed: so are its half-written folders
+            for stale in [*out.parent.glob(f".{out.name}.partial-*"), *out.parent.glob(f".{out.name}.old-*")]:
+                shutil.rmtree(stale, ignore_errors=True)
     else:
         raise ValueError(f"cannot take the lock {lock}; remove it if no cxkit run is writing {out}")
     try:
@@ -237,16 +252,6 @@ def _locked(out: Path):
         yield
     finally:
         lock.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive
-        return True
-    return True
 
 
 def _publish(staging: Path, out: Path) -> None:
@@ -479,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # a read-only --out, a full disk: the kit's message, not a traceback
         say(f"cxkit: cannot write {error.filename or 'the output'}: {error.strerror or error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        say("cxkit: interrupted; nothing was written and the output folder was left as it was", file=sys.stderr)
+        return 128 + signal.SIGINT
     return 0
 
 

@@ -97,14 +97,17 @@ def write_pdf(page: str, out: str | Path) -> Path:
     refused by the fetcher given here.
     """
     import weasyprint
+    import weasyprint.urls
 
-    def refuse_all_but_data(url: str, *args: Any, **kwargs: Any) -> dict:
+    def data_only(url: str, *args: Any, **kwargs: Any) -> dict:  # WeasyPrint before URLFetcher (< 68)
         if url.startswith("data:"):
             return weasyprint.default_url_fetcher(url, *args, **kwargs)
         raise ValueError(f"the report fetches nothing: {url[:60]!r} refused")
 
+    fetcher_class = getattr(weasyprint.urls, "URLFetcher", None)
+    fetcher = fetcher_class(allowed_protocols={"data"}) if fetcher_class else data_only
     out = Path(out)
-    document = weasyprint.HTML(string=page, url_fetcher=refuse_all_but_data, base_url=None)
+    document = weasyprint.HTML(string=page, url_fetcher=fetcher, base_url=None)
     out.write_bytes(document.write_pdf())
     return out
 

@@ -73,9 +73,16 @@ def _column(kind: str, arrays: dict[str, np.ndarray], index: pd.Index) -> pd.Ser
     return pd.Series(arrays["values"], index=index, dtype=kind)
 
 
+CACHE_PREFIX = "cxkit-cache-"
+
+
 def write_cache(client: Client) -> Path:
-    """Write a validated client to a new private temporary folder; return the folder."""
-    folder = Path(tempfile.mkdtemp(prefix="cxkit-cache-"))  # mode 0700, owned by this user
+    """Write a validated client to a new private temporary folder; return the folder.
+
+    The folder's name carries this process's id, so that the next run can remove what a killed run left.
+    """
+    sweep_stale_caches()
+    folder = Path(tempfile.mkdtemp(prefix=f"{CACHE_PREFIX}{os.getpid()}-"))  # mode 0700, owned by this user
     layout: dict[str, Any] = {}
     for key, table in client.tables.items():
         arrays = {"index": table.index.to_numpy(dtype=np.int64)}
@@ -126,6 +133,31 @@ def read_cache(folder: Path, client_folder: Path) -> Client | None:
 
 def remove_cache(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_stale_caches(root: str | Path | None = None) -> list[Path]:
+    """Remove this user's caches whose run has ended without removing them (a killed run); return them.
+
+    A SIGKILL leaves no chance to clean up, so the client's raw data would stay in the temporary folder until the
+    next run; a cache is stale when the process named in its folder no longer exists.
+    """
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{CACHE_PREFIX}*-*"):
+        owner = folder.name[len(CACHE_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and _private(folder) and not _process_alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _cached(folder: Path) -> Client | None:
