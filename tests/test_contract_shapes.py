@@ -99,6 +99,16 @@ def test_dates_as_exported(text, expected):
     assert (str(values.iloc[0].date()), bad, ambiguity) == (expected, [], None)
 
 
+def test_dates_with_time_zones_keep_the_local_day_written_and_say_so():
+    texts = pd.Series(["2025-03-31T23:30:00+03:00", "2025-04-01T00:10:00.250Z", "2025-01-02 09:00 UTC",
+                       "2025-01-03T10:00-0500", "2025-01-04"])
+    values, bad, notes, _ = parse_dates(texts, "date", today=pd.Timestamp("2026-01-01"))
+    assert [str(v.date()) for v in values] == ["2025-03-31", "2025-04-01", "2025-01-02", "2025-01-03", "2025-01-04"]
+    assert bad == [] and "time zone (+03:00, -0500, UTC, Z)" in notes[0]
+    _, bad, _, _ = parse_dates(pd.Series(["2025-01-03T10:00+25:00", "2025-01-03+03:00"]), "date")
+    assert [position for position, _ in bad] == [0, 1], "an impossible offset, and an offset without a time"
+
+
 def test_slashed_dates_take_their_order_from_the_file_or_from_client_toml():
     values, _, notes, _ = parse_dates(pd.Series(["25/12/2024", "01/02/2025"]), "date")
     assert [str(v.date()) for v in values] == ["2024-12-25", "2025-02-01"] and "day/month" in notes[0]

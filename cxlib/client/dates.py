@@ -23,7 +23,9 @@ import pandas as pd
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's serial dates (1900 system)
 EXCEL_DAYS = (20000, 80000)  # 1954..2119: numbers in this range are read as Excel day numbers
 EARLIEST = pd.Timestamp("1990-01-01")
-_TIME = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+_TIME = r"(?:[ Tt](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?"
+# A time-zone designator after a time: Z, UTC, GMT or an offset such as +03:00, +0300, -05.
+_ZONE = re.compile(r"(?<=\d)\s*(z|utc|gmt|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)$", re.IGNORECASE)
 _ISO = re.compile(rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}$")
 _DOTTED = re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}){_TIME}$")
 _SLASHED = re.compile(rf"^(\d{{1,2}})[/-](\d{{1,2}})[/-](\d{{4}}){_TIME}$")
@@ -67,6 +69,24 @@ def _one(text: str, order: str | None) -> pd.Timestamp | None:
     return None
 
 
+def _without_zones(text: pd.Series) -> tuple[pd.Series, str | None]:
+    """Dates with the time-zone designator after their time removed, and a note saying how they were read.
+
+    Each answer keeps the local date and time written in the file, which is the day its customer lived; turning
+    every time into one zone could move an evening answer into the next day, or the next quarter.
+    """
+    with_time = text.str.contains(r"[ Tt]\d{1,2}:\d{2}", regex=True)
+    zones = text[with_time].str.extract(_ZONE, expand=False).dropna()
+    if zones.empty:
+        return text, None
+    stripped = text.copy()
+    stripped[zones.index] = text[zones.index].str.replace(_ZONE, "", regex=True)
+    kinds = sorted(zones.str.upper().unique())
+    shown = ", ".join(kinds[:4]) + (", …" if len(kinds) > 4 else "")
+    return stripped, (f"dates carry a time zone ({shown}); each is read at the local date and time written, the "
+                      f"day its customer lived")
+
+
 def slash_order(text: pd.Series) -> tuple[str | None, list[str]]:
     """The day/month order the slashed dates themselves reveal, and examples when they cannot tell.
 
@@ -101,6 +121,9 @@ def parse_dates(text: pd.Series, kind: str, order: str | None = None,
     text = text.str.strip()
     notes: list[str] = []
     ambiguity = None
+    text, zone_note = _without_zones(text)
+    if zone_note:
+        notes.append(zone_note)
     if order is None:
         order, examples = slash_order(text)
         if examples:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from datetime import date, datetime, time
 from pathlib import Path
@@ -165,12 +166,54 @@ def _workbook_rows(path: Path) -> list[list[str]]:
         try:
             sheet = book.worksheets[0]
             sheet.reset_dimensions()  # some exporters store a wrong size; read every row there is
-            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            unsaved = _formulas_without_results(path, getattr(sheet, "_worksheet_path", ""))
+            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         finally:
             book.close()
     except Exception as error:  # openpyxl raises KeyError, ValueError, XML errors on a damaged workbook
         raise ReadFailed(f"cannot be read as an Excel workbook ({type(error).__name__}); save it again from "
                          f"Excel or as CSV") from error
+    if unsaved:
+        raise ReadFailed(_unsaved_message(unsaved, rows))
+    return rows
+
+
+# A cell holding a formula and no saved result: <c r="B5"><f>A5*2</f></c>, or an empty <v/> as openpyxl writes it.
+# Excel saves each result in <v>; an empty <v> is a saved result only for a text formula (t="str") giving "".
+UNSAVED_FORMULA = re.compile(
+    rb'<c\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*)>\s*<f\b[^>]*?(?:/>|>(.*?)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>', re.S)
+CHUNK = 8 * 1024 * 1024
+
+
+def _formulas_without_results(path: Path, sheet_path: str) -> list[tuple[str, int, str]]:
+    """(column letters, row, formula) of each formula cell whose result was never saved, e.g. a workbook written
+    by a program, not by Excel: openpyxl reads such a cell as blank, which would be a silent blank."""
+    import zipfile
+
+    if not sheet_path:
+        return []
+    found, tail = [], b""
+    with zipfile.ZipFile(path) as archive, archive.open(sheet_path) as xml:
+        while chunk := xml.read(CHUNK):
+            text = tail + chunk
+            cut = text.rfind(b"</c>") + 4 if b"</c>" in text else 0  # cells end at </c>: scan up to the last one
+            found += [(m.group(2).decode(), int(m.group(3)), (m.group(5) or b"").decode("utf-8", "replace"))
+                      for m in UNSAVED_FORMULA.finditer(text, 0, cut)
+                      if not (b't="str"' in m.group(1) + m.group(4) and b"<v" in m.group(0))]
+            tail = text[cut:]
+    return found
+
+
+def _unsaved_message(unsaved: list[tuple[str, int, str]], rows: list[list[str]]) -> str:
+    from openpyxl.utils import column_index_from_string
+
+    examples = []
+    for letters, row, formula in unsaved[:3]:
+        index = column_index_from_string(letters) - 1
+        header = next((r[index] for r in rows[:HEADER_SEARCH_ROWS] if index < len(r) and r[index]), letters)
+        examples.append(f"row {row}, column {header} ({letters}{row}): ={formula}")
+    return (f"holds {len(unsaved):,} formula cell(s) whose result was never saved, so their values are unknown "
+            f"(e.g. {'; '.join(examples)}); open the file in Excel and save it, or paste the values, then try again")
 
 
 def _read_workbook(path: Path, expected: set[str]) -> tuple[pd.DataFrame | None, SourceInfo | None]:
