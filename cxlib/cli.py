@@ -330,9 +330,8 @@ def run(client_dir: str | Path, out_dir: str | Path | None = None, notebooks_dir
 def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], workers: int | None, echo) -> None:
     """Execute the notebooks into ``staging``, write the report there, then move it into place."""
     from cxlib.client.cache import CACHE_VARIABLE, remove_cache, write_cache
-    from cxlib.diagnosis import diagnose, text
+    from cxlib.diagnosis import diagnose
     from cxlib.report import write_report
-    from cxlib.wording import Numbers
 
     left_out = [(nb, CHAPTER_NEEDS[nb.stem][1]) for nb in notebooks
                 if nb.stem in CHAPTER_NEEDS and not len(client.tables[CHAPTER_NEEDS[nb.stem][0]])]
@@ -344,7 +343,6 @@ def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], wo
     started = time.perf_counter()
     # Every notebook loads the client; read and validate it once and let the kernels take it from a cache.
     cache = write_cache(client)
-    language, periods = client.language, client.periods
     previous = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = str(cache)
     try:
@@ -358,11 +356,8 @@ def _run_into(client, client_dir: Path, staging: Path, notebooks: list[Path], wo
     if failures:
         raise RunFailed(f"{len(failures)} of {len(notebooks)} notebooks failed, so no report was written:\n"
                         + "\n".join(f"  - {failure}" for failure in failures))
-    numbers = Numbers(language)
-    subtitle = text("cover", language, first=numbers.period(periods[0]), last=numbers.period(periods[-1])) \
-        if periods else ""
     # The report is built from the results, not from the notebooks: chapters without their file say so themselves.
-    write_report(client, diagnose(client), staging / "report.html", subtitle=subtitle)
+    write_report(client, diagnose(client), staging / "report.html")
     echo(f"cxkit: done in {time.perf_counter() - started:.1f} s")
 
 

@@ -42,7 +42,18 @@ def _environment() -> Environment:
                        lstrip_blocks=True, undefined=StrictUndefined)
 
 
-def render_report(client: Any, result: Any, *, subtitle: str = "", left_out: str = "",
+def cover_line(client: Any) -> str:
+    """The cover's second line: what the report is and the periods it covers, in the client's language."""
+    from cxlib.diagnosis import text
+    from cxlib.wording import Numbers
+
+    periods, numbers = client.periods, Numbers(client.language)
+    if not periods:
+        return ""
+    return text("cover", client.language, first=numbers.period(periods[0]), last=numbers.period(periods[-1]))
+
+
+def render_report(client: Any, result: Any, *, subtitle: str | None = None, left_out: str = "",
                   chapters: list | None = None) -> str:
     """The report page as HTML text.
 
@@ -52,8 +63,8 @@ def render_report(client: Any, result: Any, *, subtitle: str = "", left_out: str
         From :func:`cxlib.load_client`.
     result : Diagnosis
         From :func:`cxlib.diagnosis.diagnose` on that client.
-    subtitle : str
-        The cover's second line (the period covered), plain text.
+    subtitle : str, optional
+        The cover's second line, plain text; by default :func:`cover_line`.
     left_out : str
         One sentence naming chapters left out for lack of a file, plain text.
     chapters : list of Chapter, optional
@@ -66,6 +77,7 @@ def render_report(client: Any, result: Any, *, subtitle: str = "", left_out: str
     if chapters is None:
         chapters = build_chapters(client, result)
     language = client.language
+    subtitle = cover_line(client) if subtitle is None else subtitle
     page = _environment().get_template(TEMPLATE).render(
         language=language, title=client.name, subtitle=subtitle, left_out=left_out,
         contents_label=text("contents", language), summary=Markup(render_summary(client, result)),
@@ -73,7 +85,7 @@ def render_report(client: Any, result: Any, *, subtitle: str = "", left_out: str
     return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"
 
 
-def write_report(client: Any, result: Any, out: str | Path, *, subtitle: str = "", left_out: str = "",
+def write_report(client: Any, result: Any, out: str | Path, *, subtitle: str | None = None, left_out: str = "",
                  pdf: bool = True) -> Path:
     """Write ``report.html`` (and, with ``pdf``, ``report.pdf`` beside it) for this client.
 

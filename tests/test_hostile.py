@@ -78,7 +78,7 @@ def reports(tmp_path_factory) -> dict[str, tuple[Path, object]]:
         client = cxlib.load_client(folder)
         out = root / f"{name}-report"
         out.mkdir()
-        written[name] = (write_report(client, diagnose(client), out / "report.html", subtitle=client.name), client)
+        written[name] = (write_report(client, diagnose(client), out / "report.html"), client)
     return written
 
 

@@ -1,17 +1,16 @@
 """The client report as a browser shows it: headless Chromium (Debian's package) driven by Selenium.
 
-One module-scoped run writes the report of a demo copy in which one survey
-comment is an HTML/JavaScript/spreadsheet injection attempt, opens it from
-``file://`` and checks what a person would see: the client's name as title,
-the chapters as headings reached from the contents, the charts rendered from
-``data:`` PNGs, no code, the hostile comment shown as plain text, and a page
-that neither logs an error nor asks for anything over the network.
-
-Console errors: none is tolerated, not even Content-Security-Policy refusals.
-The hostile comment must reach the page as escaped text, so the policy has
-nothing of it to block; a refusal would mean either that the escaping failed
-(which the payload test also reports) or that the report itself tries to load
-a script, stylesheet, font or image, which is the regression this test is for.
+Three pages are opened from ``file://``: the demo's report (English) with an
+injection attempt in a survey comment, the Volga bank's (Russian), and the
+demo with the hostile-string corpus (``tests/fixtures/hostile``) in every
+field a client controls, with its Content-Security-Policy removed: nothing
+may depend on the policy alone. What a person would see is checked: the
+client's name as title, the summary first, the chapters as headings reached
+from the contents, numbers right-aligned and text left-aligned (computed
+style), charts rendered from ``data:`` PNGs, no code, hostile text shown as
+text, and a page that neither logs an error nor asks for anything over the
+network. Screenshots of each page and of each summary are kept for a person
+to look at.
 
 The browser must already be installed; nothing here downloads one (Selenium is
 given both paths, so Selenium Manager never runs). Debian 12:
@@ -19,19 +18,17 @@ given both paths, so Selenium Manager never runs). Debian 12:
 (or without selenium) the module is skipped, unless ``CXKIT_REQUIRE_BROWSER=1``,
 which turns the skip into a failure, for CI.
 
-A full-page screenshot and the report are kept in ``$CXKIT_ARTEFACTS`` or, by
-default, ``reports/test-artefacts/`` (git-ignored).
+Screenshots and reports are kept in ``$CXKIT_ARTEFACTS`` or, by default,
+``reports/test-artefacts/`` (git-ignored).
 """
 
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import os
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
@@ -63,15 +60,22 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-import cxlib.cli  # noqa: E402
+import sys  # noqa: E402
+
+import cxlib  # noqa: E402
+from cxlib.diagnosis import diagnose  # noqa: E402
+from cxlib.report import write_report  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support.hostile import plant  # noqa: E402
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 DEMO = KIT_ROOT / "data" / "demo"
 ARTEFACTS = Path(os.environ.get("CXKIT_ARTEFACTS") or KIT_ROOT / "reports" / "test-artefacts")
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
-# The reading order of the report: the diagnosis first, then the chapters behind it.
-CHAPTERS = ("06 · The diagnosis", "01 · Lifecycle stage", "02 · Balanced scorecard", "03 · Customer journey",
-            "04 · NPS", "05 · What customers say")
+VOLGA = KIT_ROOT / "data" / "cases" / "volga_bank"
+# The reading order of the report after the summary.
+CHAPTER_IDS = ("chapter-lifecycle", "chapter-scorecard", "chapter-journey", "chapter-nps", "chapter-voice")
 PAYLOAD = ("<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED2'\"> "
            "=cmd|' /C calc'!A0")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -88,34 +92,32 @@ CSS_AS_TEXT = re.compile(r"[\w\]):-]\s*\{\s*[a-z-]+\s*:[^{}]*;\s*\}")
 class Page:
     """What the browser saw of one report."""
 
-    driver: webdriver.Chrome = field(repr=False)
+    key: str
     report: Path
     url: str
     client_name: str
-    planted_in: dict = field(repr=False)
+    language: str
     screenshot: Path
+    summary_shot: Path
     console: list[dict] = field(default_factory=list, repr=False)
     events: list[dict] = field(default_factory=list, repr=False)
 
 
-def plant_payload(survey: Path) -> dict:
-    """Put PAYLOAD in the comment that notebook 03 prints for its touchpoint; return that row.
+def label_a_channel_with_the_payload(folder: Path) -> None:
+    """The demo's phone channel is labelled PAYLOAD in client.toml: every chapter naming channels shows it."""
+    toml = folder / "client.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + f"\n[labels]\nphone = {json.dumps(PAYLOAD)}\n",
+                    encoding="utf-8")
 
-    ``cxlib.journey.survey_links`` shows, per touchpoint, the first non-empty
-    comment among the answers naming it (with a score), in file order: the
-    earliest such row of the whole file is therefore always shown.
-    """
-    with survey.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields, rows = reader.fieldnames, list(reader)
-    target = next(row for row in rows if (row.get("touchpoint") or "").strip() and row["comment"].strip()
-                  and row["nps"].strip())
-    target["comment"] = PAYLOAD
-    with survey.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return dict(target)
+
+def without_policy(report: Path) -> Path:
+    """The same page with its Content-Security-Policy removed, as a careless copy or another viewer would show it."""
+    page = report.read_text(encoding="utf-8")
+    stripped = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    assert stripped != page
+    bare = report.with_name("report-without-policy.html")
+    bare.write_text(stripped, encoding="utf-8")
+    return bare
 
 
 def start_chromium(profile: Path, log: Path) -> webdriver.Chrome:
@@ -150,125 +152,149 @@ def keep_artefacts(*files: Path) -> None:
         pass
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory) -> Page:
-    """The hostile demo's report, opened once in headless Chromium."""
-    root = tmp_path_factory.mktemp("browser")
-    client = Path(shutil.copytree(DEMO, root / "demo"))
-    planted = plant_payload(client / "survey.csv")
-    report = cxlib.cli.run(client, root / "out", echo=lambda *_: None)
-    with (client / "client.toml").open("rb") as handle:
-        name = tomllib.load(handle)["name"]
+def write_reports(root: Path) -> dict[str, Path]:
+    demo = Path(shutil.copytree(DEMO, root / "demo"))
+    label_a_channel_with_the_payload(demo)
+    folders = {"demo": demo, "volga_bank": VOLGA}
+    plant(DEMO, root / "hostile")
+    folders["hostile"] = root / "hostile"
+    reports = {}
+    for key, folder in folders.items():
+        client = cxlib.load_client(folder)
+        (root / f"{key}-out").mkdir()
+        reports[key] = write_report(client, diagnose(client), root / f"{key}-out" / "report.html", pdf=False)
+    reports["hostile"] = without_policy(reports["hostile"])
+    return reports
 
+
+def visit(driver: webdriver.Chrome, key: str, report: Path, root: Path) -> Page:
+    driver.get("about:blank")
+    driver.get_log("browser")       # leave behind whatever came before
+    driver.get_log("performance")
+    url = report.resolve().as_uri()
+    driver.get(url)
+    screenshot = root / f"report-{key}.png"
+    screenshot.write_bytes(full_page_png(driver))
+    summary_shot = root / f"summary-{key}.png"
+    driver.find_element(By.ID, "summary").screenshot(str(summary_shot))
+    keep_artefacts(screenshot, summary_shot)
+    console = driver.get_log("browser")  # after the full-page capture, which lays out (and so loads) everything
+    events = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+    name = driver.execute_script("return document.querySelector('.cx-cover h1').textContent")
+    language = driver.execute_script("return document.documentElement.lang")
+    return Page(key, report, url, name, language, screenshot, summary_shot, console, events)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    reports = write_reports(root)
     driver = start_chromium(root / "profile", root / "chromedriver.log")
     try:
-        driver.get("about:blank")
-        driver.get_log("browser")       # leave behind whatever the browser did at start-up
-        driver.get_log("performance")
-        url = report.resolve().as_uri()
-        driver.get(url)
-        screenshot = root / "report.png"
-        screenshot.write_bytes(full_page_png(driver))
-        keep_artefacts(screenshot, report)
-        # Collected after the full-page capture, which lays out (and so loads) everything.
-        console = driver.get_log("browser")
-        events = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
-        yield Page(driver, report, url, name, planted, screenshot, console, events)
+        yield driver, reports, root
     finally:
         driver.quit()
 
 
-def js(page: Page, script: str, *args):
-    return page.driver.execute_script(script, *args)
+@pytest.fixture(scope="module", params=["demo", "volga_bank", "hostile"])
+def page(request, browser) -> Page:
+    driver, reports, root = browser
+    return visit(driver, request.param, reports[request.param], root)
 
 
-def test_title_is_the_client_name(page):
-    assert page.driver.title == page.client_name == "Motorline Service"
-    assert "PWNED" not in js(page, "return document.title")
+@pytest.fixture
+def driver(browser, page):  # the page fixture has just loaded its report in this driver
+    return browser[0]
 
 
-def test_content_security_policy_is_declared(page):
-    policies = js(page, "return [...document.querySelectorAll('meta')]"
-                        ".filter(m => (m.httpEquiv || '').toLowerCase() === 'content-security-policy')"
-                        ".map(m => m.content)")
-    assert policies == [CONTENT_SECURITY_POLICY]
+def js(driver, script: str, *args):
+    return driver.execute_script(script, *args)
 
 
-def test_page_holds_no_script_and_nothing_that_loads(page):
-    found = js(page, """
+def test_title_is_the_client_name(page, driver):
+    assert driver.title == page.client_name
+    if page.key == "demo":
+        assert page.client_name == "Motorline Service" and page.language == "en"
+    if page.key == "volga_bank":
+        assert page.client_name == "Волжский сберегательный банк" and page.language == "ru"
+    assert "PWNED" not in js(driver, "return document.title")
+
+
+def test_content_security_policy_is_declared(page, driver):
+    policies = js(driver, "return [...document.querySelectorAll('meta')]"
+                          ".filter(m => (m.httpEquiv || '').toLowerCase() === 'content-security-policy')"
+                          ".map(m => m.content)")
+    assert policies == ([] if page.key == "hostile" else [CONTENT_SECURITY_POLICY])
+
+
+def test_page_holds_no_script_and_nothing_that_loads(page, driver):
+    found = js(driver, """
         const handlers = [...document.querySelectorAll('*')]
             .filter(e => [...e.attributes].some(a => a.name.toLowerCase().startsWith('on')))
             .map(e => e.outerHTML.slice(0, 120));
         const loaders = [...document.querySelectorAll(
-            'script, iframe, frame, object, embed, base, link[href], meta[http-equiv="refresh" i]')]
+            'script, iframe, frame, object, embed, base, link[href], form, svg, math, ' +
+            'meta[http-equiv="refresh" i], img:not([src^="data:image/png;base64,"])')]
             .map(e => e.outerHTML.slice(0, 120));
         return {scripts: document.scripts.length, handlers, loaders};
     """)
     assert found == {"scripts": 0, "handlers": [], "loaders": []}
 
 
-def test_chapters_are_visible_headings_in_reading_order(page):
-    headings = page.driver.find_elements(By.CSS_SELECTOR, "h1")
-    tops = []
-    for chapter in CHAPTERS:
-        matching = [h for h in headings if chapter in h.text]
-        assert matching, f"no <h1> shows {chapter!r}; the <h1> texts are {[h.text for h in headings]}"
-        assert matching[0].is_displayed()
-        tops.append(matching[0].location["y"])
+def test_summary_then_chapters_as_visible_headings_in_reading_order(page, driver):
+    tops = [js(driver, "return document.getElementById('summary').getBoundingClientRect().top")]
+    for chapter in CHAPTER_IDS:
+        heading = driver.find_element(By.CSS_SELECTOR, f"#{chapter} > h2")
+        assert heading.is_displayed() and heading.text.strip()
+        tops.append(heading.location["y"])
     assert tops == sorted(tops)
 
 
-def contents_links(page: Page) -> list[dict]:
-    """The cover's contents: the links to in-page anchors that are not a heading's own ¶ link."""
-    return js(page, """
-        return [...document.querySelectorAll('a[href^="#"]:not(.anchor-link)')].map(a => ({
-            href: a.getAttribute('href'), text: a.textContent.trim(),
-            shown: a.getClientRects().length > 0}));
-    """)
-
-
-def test_contents_lists_every_chapter_in_reading_order(page):
-    links = contents_links(page)
-    texts = [link["text"] for link in links]
-    assert len(links) == len(CHAPTERS), texts
-    for chapter, link in zip(CHAPTERS, links):
-        assert link["text"].startswith(chapter), texts
-        assert link["shown"], link
-
-
-# The element a fragment link scrolls to: the id as written first, then percent-decoded (HTML's rule;
-# nbconvert writes ids such as "05-%C2%B7-The-diagnosis").
-TARGET = ("const f = arguments[0].slice(1);"
-          "const e = document.getElementById(f) || document.getElementById(decodeURIComponent(f));")
-
-
-def test_contents_links_lead_to_their_chapters(page):
-    driver = page.driver
+def test_contents_links_lead_to_their_chapters(page, driver):
+    links = js(driver, "return [...document.querySelectorAll('.cx-contents a')].map(a => ["
+                       "a.getAttribute('href'), a.textContent.trim()])")
+    assert [href for href, _ in links] == [f"#{chapter}" for chapter in CHAPTER_IDS]
     try:
-        for link in contents_links(page):
-            target = js(page, TARGET + "return e && {tag: e.tagName, text: e.textContent};", link["href"])
-            assert target, f"{link['text']!r} links to {link['href']}, which no element has as id"
-            assert target["tag"] == "H1" and link["text"] in target["text"], target
-            driver.find_element(By.CSS_SELECTOR, f'a[href="{link["href"]}"]:not(.anchor-link)').click()
-            top, height = js(page, TARGET + "return [e.getBoundingClientRect().top, window.innerHeight];",
-                             link["href"])
-            assert -2 <= top < height, f"after clicking {link['text']!r} its heading is at {top}px"
+        for href, text in links:
+            driver.find_element(By.CSS_SELECTOR, f'.cx-contents a[href="{href}"]').click()
+            top, height, heading = js(driver, "const e = document.getElementById(arguments[0]);"
+                                              "return [e.getBoundingClientRect().top, window.innerHeight,"
+                                              " e.querySelector('h2').textContent];", href[1:])
+            assert -2 <= top < height and text in heading, (text, top, heading)
     finally:
-        js(page, "window.scrollTo(0, 0)")
+        js(driver, "window.scrollTo(0, 0)")
 
 
-def test_no_markup_shows_as_text(page):
-    text = page.driver.find_element(By.TAG_NAME, "body").text.replace(PAYLOAD, "")
-    shown = MARKUP_AS_TEXT.findall(text)
-    assert not shown, f"{len(shown)} tags are shown as text, e.g. {shown[:6]}"
+def test_numbers_right_text_left(page, driver):
+    """Computed style, as the reader sees it: numeric cells right-aligned, every other cell and paragraph left."""
+    cells = js(driver, """
+        return [...document.querySelectorAll('table.cx-table th, table.cx-table td')].map(c => [
+            c.classList.contains('cx-num'), getComputedStyle(c).textAlign, c.textContent.trim()]);
+    """)
+    assert cells, "the chapters hold tables"
+    wrong = [(numeric, align, text[:30]) for numeric, align, text in cells
+             if align != ("right" if numeric else "left") and not (not numeric and align == "start")]
+    assert not wrong, wrong[:5]
+    numeric_text = [text for numeric, _, text in cells if numeric and text not in ("", "–")]
+    assert numeric_text and all(re.search(r"\d", text) for text in numeric_text[:200])
+    prose = js(driver, "return [...document.querySelectorAll('p, li')].map(p => getComputedStyle(p).textAlign)")
+    assert set(prose) <= {"left", "start"}, set(prose)
+
+
+def test_no_markup_shows_as_text(page, driver):
+    text = driver.find_element(By.TAG_NAME, "body").text
+    if page.key != "hostile":  # the corpus is markup shown as text on purpose
+        text = text.replace(PAYLOAD, "")
+        shown = MARKUP_AS_TEXT.findall(text)
+        assert not shown, f"{len(shown)} tags are shown as text, e.g. {shown[:6]}"
     rules = [match.group(0) for match in CSS_AS_TEXT.finditer(text)]
     assert not rules, f"{len(rules)} CSS rules are shown as text, e.g. {rules[:3]}"
 
 
-def test_charts_are_embedded_pngs_that_render(page):
-    images = js(page, """
+def test_charts_are_embedded_pngs_that_render(page, driver):
+    images = js(driver, """
         return [...document.images].map(i => ({
-            src: i.getAttribute('src').slice(0, 40), complete: i.complete,
+            src: i.getAttribute('src').slice(0, 40), complete: i.complete, alt: i.alt,
             natural: [i.naturalWidth, i.naturalHeight],
             shown: [i.getBoundingClientRect().width, i.getBoundingClientRect().height]}));
     """)
@@ -277,25 +303,16 @@ def test_charts_are_embedded_pngs_that_render(page):
     assert pngs == images, "every image is an embedded PNG"
     for image in pngs:
         assert image["complete"] and min(image["natural"]) > 0 and min(image["shown"]) > 0, image
+        assert image["alt"].strip(), "each chart says in words what it shows"
 
 
-def test_no_code_reaches_the_client(page):
-    assert js(page, "return document.querySelectorAll('.jp-CodeCell .jp-InputArea').length") == 0
-    assert js(page, "return document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt').length") == 0
-
-
-def test_hostile_comment_is_shown_as_text(page):
-    text = page.driver.find_element(By.TAG_NAME, "body").text
-    assert PAYLOAD in text, (f"the comment of {page.planted_in['response_id']} "
-                             f"({page.planted_in['touchpoint']}) is not shown as text")
-    holders = js(page, """
-        return [...document.querySelectorAll('body *')]
-            .filter(e => e.children.length === 0 && e.textContent.includes("document.title='PWNED'"))
-            .map(e => e.tagName);
-    """)
-    assert holders, "the payload is in no element's text"
-    assert js(page, "return document.querySelectorAll('img:not([src^=\"data:\"]), [onerror]').length") == 0
-    assert "&lt;script&gt;document.title=" in page.report.read_text(encoding="utf-8")
+def test_hostile_text_is_shown_as_text(page, driver):
+    text = driver.find_element(By.TAG_NAME, "body").text
+    if page.key == "demo":
+        assert PAYLOAD in text, "the phone channel's label is shown, as text"
+    if page.key == "hostile":
+        assert "<script>document.title='PWNED'</script>" in text
+    assert js(driver, "return document.querySelectorAll('img:not([src^=\"data:\"]), [onerror], [onload]').length") == 0
 
 
 def test_console_has_no_errors(page):
@@ -327,17 +344,19 @@ def test_no_network_requests(page):
     assert not others, f"the report asked for {others}"
 
 
-def test_full_page_screenshot_is_saved(page):
-    png = page.screenshot.read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    viewport = js(page, "return window.innerHeight")
-    assert width > 0 and height > 2 * viewport, (width, height, viewport)
+def test_screenshots_are_saved(page):
+    for shot in (page.screenshot, page.summary_shot):
+        png = shot.read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = (int.from_bytes(page.screenshot.read_bytes()[i:i + 4], "big") for i in (16, 20))
+    assert width > 0 and height > 2000, (width, height)
 
 
-def test_content_security_policy_is_enforced(page):
-    """The browser itself refuses a non-data image and an inline script (kept last: it adds, then removes, both)."""
-    outcome = page.driver.execute_async_script("""
+def test_content_security_policy_is_enforced(page, driver):
+    """The browser itself refuses a non-data image and an inline script (it adds, then removes, both)."""
+    if page.key == "hostile":
+        pytest.skip("this copy has no policy on purpose")
+    outcome = driver.execute_async_script("""
         const done = arguments[arguments.length - 1];
         const seen = [];
         document.addEventListener('securitypolicyviolation', e => seen.push(e.effectiveDirective));
