@@ -42,8 +42,9 @@ browser-deps:
 	dpkg -s $(BROWSER_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_DEBS); }
 
-## lab: open JupyterLab on the notebooks
+## lab: open JupyterLab on the notebooks (installs the `lab` extra on first use)
 lab: $(STAMP)
+	test -x $(BIN)/jupyter-lab || $(BIN)/python -m pip install --quiet -e ".[lab]"
 	$(BIN)/jupyter lab notebooks
 
 ## notebooks: re-execute the notebooks on the demo so their committed outputs are current, and
