@@ -267,3 +267,21 @@ def test_contact_details_in_quoted_comments_are_masked(name, tmp_path):
     quotes = [row[-1] for row in quote_table(chapter, client.language).rows]
     assert quotes and all(words("masked_phone") in q and words("masked_email") in q for q in quotes)
     assert not any("345" in q or "@" in q or "petrov" in q for q in quotes)
+
+
+def test_blank_comments_make_the_chapter_unavailable(tmp_path):
+    folder = Path(shutil.copytree(FOLDERS["volga_bank"], tmp_path / "blank"))
+    survey = raw_survey(folder)
+    survey["comment"] = "  "
+    survey.to_csv(folder / "survey.csv", index=False)
+    client, chapter = build_folder(folder)
+    assert chapter.unavailable == client.lacks("comment") and chapter.title == "Что говорят клиенты"
+    assert re.search(r"[а-яё]", chapter.unavailable, re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("language", "count", "expected"), [
+    ("en", 1, "For the one other topic"), ("en", 3, "For the other 3 topics"),
+    ("ru", 1, "Ещё по 1 упомянутой теме"), ("ru", 21, "Ещё по 21 упомянутой теме"),
+    ("ru", 3, "Ещё по 3 упомянутым темам"), ("ru", 11, "Ещё по 11 упомянутым темам")])
+def test_counts_take_their_plural_form(language, count, expected):
+    assert Words("chapters/voice", language).plural("others_same", count, n=str(count)).startswith(expected)

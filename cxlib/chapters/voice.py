@@ -281,12 +281,14 @@ def differences_section(reading: Reading, comparison: pd.DataFrame | None) -> Se
                                           other=reading.group(other), topics=_names(reading, list(part["topic"])))))
     if not len(found):
         blocks.append(Paragraph(words("none_significant", a=names["a"], b=names["b"])))
-    elif tested > len(found):
-        blocks.append(Paragraph(words("others_same", count=numbers.number(tested - len(found)))))
-    columns = [Column(words("topic_column")), Column(words("stage_column")),
+    elif len(_ranked(reading)) > len(found):  # the topics nobody mentions were said under the first table
+        others = len(_ranked(reading)) - len(found)
+        blocks.append(Paragraph(words.plural("others_same", others, n=numbers.number(others))))
+    # no stage column: on A4 it would squeeze the topic's name; the stages are in the tables before and after
+    columns = [Column(words("topic_column")),
                Column(reading.group(a, "title"), numeric=True), Column(reading.group(b, "title"), numeric=True),
                Column(words("difference_column"), numeric=True), Column(words("p_column"), numeric=True)]
-    rows = [[row["name"], reading.stage(row["topic"]), reading.estimate(row["topic"], a),
+    rows = [[row["name"], reading.estimate(row["topic"], a),
              reading.estimate(row["topic"], b), _difference(row, reading), _p_value(row["p_holm"], reading)]
             for _, row in found.iterrows()]
     blocks.append(Table(columns, rows, caption=words("differences_caption", level=numbers.percent(100 * reading.level),
@@ -371,5 +373,5 @@ def reasons_section(client: Any, reading: Reading) -> Section | None:
     blocks.append(Table(columns, rows, empty=words("reasons_agree", threshold=threshold)))
     rest = int(own.sum()) - len(disagree)
     if len(shown) and rest:
-        blocks.append(Paragraph(words("reasons_rest", count=numbers.number(rest), threshold=threshold)))
+        blocks.append(Paragraph(words.plural("reasons_rest", rest, n=numbers.number(rest), threshold=threshold)))
     return Section(words("reasons_heading"), blocks)
