@@ -1,0 +1,223 @@
+"""The report's balanced-scorecard chapter (cxlib/chapters/scorecard.py), built from the diagnosis results.
+
+Built on the demo, both cases (Tea Leaf in English, the Volga bank in
+Russian) and copies of the demo and the Volga bank without scorecard.csv
+(the kit then derives what it can from the survey, customers and visits).
+Checked: no missing-value words, code names or e-notation anywhere; tables
+of at most seven columns of strings; the Russian chapter in Russian; the
+lagging and leading lists agree with the tables and keep "behind target" as
+its own words; a trend is called significant only when the family of claims
+flags it; and values, n and the delivery gap equal pandas and statsmodels
+on the raw CSV files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+import cxlib
+import cxlib.diagnosis
+from cxlib.chapters import MAX_COLUMNS, Chapter
+from cxlib.chapters import scorecard as chapter
+
+KIT_ROOT = Path(__file__).resolve().parents[1]
+FOLDERS = {"demo": KIT_ROOT / "data" / "demo", "tea_leaf": KIT_ROOT / "data" / "cases" / "tea_leaf",
+           "volga_bank": KIT_ROOT / "data" / "cases" / "volga_bank"}
+ACRONYMS = {"NPS", "CSAT", "CSI", "CES", "SLA", "eNPS"}
+CODE_WORDS = re.compile(r"\b(nan|NaN|None|True|False|NA|NaT|null|EUR|RUB)\b|\d[eE][+-]?\d|\w+_\w+|\d{4}-Q\d|<NA>"
+                        r"|\.csv")
+
+
+@cache
+def built(folder: str) -> tuple:
+    """The client, its diagnosis and the chapter, once per folder."""
+    client = cxlib.load_client(folder)
+    result = cxlib.diagnosis.diagnose(client)
+    return client, result, chapter.build(client, result)
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory) -> dict[str, str]:
+    """Copies of the demo and the Volga bank without scorecard.csv."""
+    root = tmp_path_factory.mktemp("scorecard_chapter")
+    made = {}
+    for name, source in (("no_file", "demo"), ("no_file_ru", "volga_bank")):
+        folder = Path(shutil.copytree(FOLDERS[source], root / name))
+        (folder / "scorecard.csv").unlink()
+        made[name] = str(folder)
+    return made
+
+
+def every_folder(variants) -> dict[str, str]:
+    return {**{name: str(path) for name, path in FOLDERS.items()}, **variants}
+
+
+def texts_of(built_chapter: Chapter) -> list[str]:
+    """Every string a reader sees in the chapter."""
+    found = [built_chapter.title, built_chapter.lead, built_chapter.unavailable]
+    for section in built_chapter.sections:
+        found.append(section.heading)
+        for block in section.blocks:
+            if block.kind == "paragraph":
+                found.append(block.text)
+            elif block.kind == "bullets":
+                found += block.items
+            elif block.kind == "table":
+                found += [column.label for column in block.columns] + [block.caption, block.empty]
+                found += [cell for row in block.rows for cell in row]
+            elif block.kind == "figure":
+                found += [block.alt, block.caption]
+    return [text for text in found if text]
+
+
+def tables_of(built_chapter: Chapter) -> list:
+    return [block for section in built_chapter.sections for block in section.blocks if block.kind == "table"]
+
+
+def metric_rows(built_chapter: Chapter) -> dict[str, list[str]]:
+    """Every metric row of the level tables, by the metric's name."""
+    return {row[0]: row for table in tables_of(built_chapter) if len(table.columns) == 7 for row in table.rows}
+
+
+def section(built_chapter: Chapter, heading: str):
+    return next(part for part in built_chapter.sections if part.heading == heading)
+
+
+def plain(text: str) -> str:
+    """Spaces for no-break spaces, a hyphen-minus for the true minus, no word joiners."""
+    return text.replace("\u00a0", " ").replace("\u2212", "-").replace("\u2060", "")
+
+
+# --------------------------------------------------------------------------- every client
+
+
+@pytest.mark.parametrize("name", [*FOLDERS, "no_file", "no_file_ru"])
+def test_text_has_no_missing_values_code_names_or_e_notation(name, variants):
+    _, _, made = built(every_folder(variants)[name])
+    assert made.sections and not made.unavailable
+    for text in texts_of(made):
+        assert not CODE_WORDS.search(text), text
+
+
+@pytest.mark.parametrize("name", [*FOLDERS, "no_file", "no_file_ru"])
+def test_tables_are_small_and_all_strings(name, variants):
+    _, _, made = built(every_folder(variants)[name])
+    for table in tables_of(made):
+        assert len(table.columns) <= MAX_COLUMNS
+        assert all(isinstance(cell, str) and cell for row in table.rows for cell in row)
+        assert table.rows or table.empty
+
+
+@pytest.mark.parametrize("name", ["volga_bank", "no_file_ru"])
+def test_russian_chapter_is_russian(name, variants):
+    client, _, made = built(every_folder(variants)[name])
+    proper = set(re.findall(r"[^\W\d_]+", client.name))
+    words = [w for text in texts_of(made) for w in re.findall(r"[^\W\d_]+", text)
+             if w not in ACRONYMS and w not in proper]
+    cyrillic = [w for w in words if re.fullmatch(r"[а-яё]+", w, re.IGNORECASE)]
+    assert len(cyrillic) >= 0.95 * len(words), sorted(set(words) - set(cyrillic))
+    assert not any(re.search(r"\d\.\d", text) for text in texts_of(made)), "a decimal comma in Russian"
+
+
+@pytest.mark.parametrize("name", ["no_file", "no_file_ru"])
+def test_without_scorecard_csv_only_derived_metrics_and_a_sentence_saying_so(name, variants):
+    client, result, made = built(every_folder(variants)[name])
+    assert client.lacks("scorecard")
+    shown = " ".join(texts_of(made))
+    assert ("Собственные показатели компании" if client.language == "ru" else "own scorecard figures") in shown
+    names = set(result.scorecard.latest["name"])
+    assert names <= {"Churn rate", "Repeat-purchase rate", "Revenue per customer", "NPS", "CSI (mean satisfaction)",
+                     "CSAT (share satisfied)", "Mystery-shopping score", "Отток клиентов", "Доля повторных покупок",
+                     "Выручка на клиента", "CSI (средняя удовлетворённость)", "CSAT (доля довольных)",
+                     "Оценка тайного покупателя"}
+    assert len(metric_rows(made)) == len(names)
+
+
+# --------------------------------------------------------------------------- what the chapter says
+
+
+def test_values_targets_and_n_equal_pandas_on_the_raw_files():
+    _, _, made = built(str(FOLDERS["demo"]))
+    rows = metric_rows(made)
+    card = pd.read_csv(FOLDERS["demo"] / "scorecard.csv")
+    churn = card[(card["metric"] == "churn_rate") & (card["period"] == "2025-Q4")].iloc[0]
+    assert rows["Churn rate"][1] == f"{churn['value']:.1f}%"
+    assert rows["Churn rate"][3] == f"≤\u00a0{churn['target']:.0f}%"
+    assert rows["Churn rate"][4] == "behind target" and churn["value"] > churn["target"]
+    survey = pd.read_csv(FOLDERS["demo"] / "survey.csv")
+    latest = survey[pd.PeriodIndex(pd.to_datetime(survey["date"]), freq="Q").astype(str) == "2025Q4"]["nps"].dropna()
+    nps = 100 * ((latest >= 9).mean() - (latest <= 6).mean())
+    assert plain(rows["NPS"][1]).startswith(f"{nps:.0f} (") and rows["NPS"][2] == str(len(latest))
+
+
+def test_delivery_gap_equals_a_wilson_interval_on_the_raw_survey():
+    _, result, made = built(str(FOLDERS["demo"]))
+    survey = pd.read_csv(FOLDERS["demo"] / "survey.csv")
+    answers = survey["csi"].dropna()
+    very = int((answers == 5).sum())
+    low, high = proportion_confint(very, len(answers), method="wilson")
+    text = plain(" ".join(block.text for block in section(made, "What managers believe and what customers say").blocks))
+    assert f"{100 * very / len(answers):.0f}% ({100 * low:.0f}–{100 * high:.0f}) of customers' answers (2,321)" in text
+    claim = result.changes[(result.changes["source"] == "scorecard") & (result.changes["kind"] == "difference")]
+    assert bool(claim["significant"].iloc[0]) and "is significant" in text
+
+
+def test_a_gap_the_family_does_not_support_is_not_called_a_difference():
+    _, _result, made = built(str(FOLDERS["tea_leaf"]))
+    text = " ".join(block.text for block in section(made, "What managers believe and what customers say").blocks)
+    assert "is not significant" in text and "the data do not show" in text
+
+
+def test_derived_money_is_in_the_clients_currency():
+    _, _, made = built(str(FOLDERS["volga_bank"]))
+    customers = pd.read_csv(FOLDERS["volga_bank"] / "customers.csv")
+    value = plain(metric_rows(made)["Выручка на клиента"][1])
+    assert value.startswith(f"{customers['revenue_12m'].mean():,.0f} ₽".replace(",", " ")), value
+
+
+@pytest.mark.parametrize("name", list(FOLDERS))
+def test_lagging_and_leading_lists_agree_with_the_tables(name):
+    client, _, made = built(str(FOLDERS[name]))
+    ru = client.language == "ru"
+    words = {"behind": "отстаёт от цели" if ru else "behind target",
+             "lagging": "запаздывающий" if ru else "lagging", "leading": "опережающий" if ru else "leading"}
+    items = next(block.items for block in section(made, made.sections[5].heading).blocks if block.kind == "bullets")
+    for position, kind in enumerate(("lagging", "leading")):
+        expected = sorted(row[0].split(",")[0].lower() for row in metric_rows(made).values()
+                          if row[4] == words["behind"] and row[5] == words[kind])
+        listed = items[position].lower()
+        assert all(metric in listed for metric in expected), (expected, listed)
+        assert bool(expected) != ("ни один" in listed or "no " in listed[:3])
+
+
+def test_trends_are_claims_only_where_the_family_flags_them():
+    _, result, made = built(str(FOLDERS["demo"]))
+    rows = metric_rows(made)
+    assert not any("(significant)" in row[6] for row in rows.values())
+    assert result.scorecard.latest.loc["churn_rate", "worsening"], "the kit's descriptive flag, not a claim"
+    assert plain(rows["Churn rate"][6]) == "Q1 2025: 19.5%"
+    trends = result.scorecard.trends.copy()
+    trends.loc["nps", ["worsening", "p_adjusted"]] = [True, 0.01]
+    flagged = dataclasses.replace(result, scorecard=dataclasses.replace(result.scorecard, trends=trends))
+    made = chapter.build(cxlib.load_client(FOLDERS["demo"]), flagged)
+    assert metric_rows(made)["NPS"][6] == "worsening (significant)"
+    claim = plain(" ".join(block.text for block in section(made, "Changes over time").blocks))
+    assert claim.startswith("NPS: the fitted trend fell by 5 over Q1 2025–Q4 2025 (95% interval: -14 to 3)"), claim
+
+
+def test_lead_states_the_count_behind_and_the_weakest_level():
+    _, result, made = built(str(FOLDERS["demo"]))
+    latest = result.scorecard.latest
+    judged = latest["status"].isin(["met", "behind", "insufficient data"]).sum()
+    behind = (latest["status"] == "behind").sum()
+    assert made.lead.startswith(f"{behind} of the {judged} metrics that have a target are behind it")
+    _, _, russian = built(str(FOLDERS["volga_bank"]))
+    assert russian.lead.startswith("Цели не достигнуты по 10 из 14 показателей")
