@@ -247,7 +247,7 @@ def test_without_scores_topics_are_shared_over_all_comments_and_nothing_is_compa
     _client, chapter = without_scores
     words = Words("chapters/voice", "en")
     table = table_under(chapter, words("topics_heading"))
-    assert [c.label for c in table.columns] == [words("topic_column"), words("stage_column"), "All"]
+    assert [c.label for c in table.columns] == [words("topic_column"), "All"]
     assert not [t for t in tables(chapter) if t.columns[-1].label == words("p_column")]
     assert any(b.kind == "paragraph" and b.text == words("no_groups") for s in chapter.sections for b in s.blocks)
     assert quote_table(chapter, "en").rows

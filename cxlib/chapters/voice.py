@@ -211,12 +211,13 @@ def topics_section(reading: Reading) -> Section:
     ranked = _ranked(reading)
     names = {t["key"]: t["name"] for t in reading.topics}
     every = [*reading.groups, reading.everyone]
-    # a numeric header does not wrap, so each group's number of comments goes in the caption
-    columns = [Column(words("topic_column")), Column(words("stage_column"))]
+    # numbers do not wrap: each group's number of comments goes in the caption, and the stages go with the quotes
+    # (a stage column here squeezed the names on A4 until words broke)
+    columns = [Column(words("topic_column"))]
     columns += [Column(words("group_column", group=reading.group(g, "title")), numeric=True) for g in every]
     counts = "; ".join(words("group_count", group=reading.group(g), n=numbers.number(reading.comments(g)))
                        for g in every)
-    rows = [[names[k], reading.stage(k), *[reading.estimate(k, g) for g in every]] for k in ranked]
+    rows = [[names[k], *[reading.estimate(k, g) for g in every]] for k in ranked]
     blocks: list[Any] = [Paragraph(words("method", topics=numbers.number(len(reading.topics))), small=True),
                          Table(columns, rows, caption=words("topics_caption", level=level, counts=counts),
                                empty=words("nothing_tagged"))]
@@ -284,7 +285,7 @@ def differences_section(reading: Reading, comparison: pd.DataFrame | None) -> Se
     elif len(_ranked(reading)) > len(found):  # the topics nobody mentions were said under the first table
         others = len(_ranked(reading)) - len(found)
         blocks.append(Paragraph(words.plural("others_same", others, n=numbers.number(others))))
-    # no stage column: on A4 it would squeeze the topic's name; the stages are in the tables before and after
+    # no stage column: on A4 it would squeeze the topic's name; the quotes' table gives the complaints' stages
     columns = [Column(words("topic_column")),
                Column(reading.group(a, "title"), numeric=True), Column(reading.group(b, "title"), numeric=True),
                Column(words("difference_column"), numeric=True), Column(words("p_column"), numeric=True)]
