@@ -167,7 +167,7 @@ def test_figures_are_pngs_with_words(name, no_nps):
 def test_russian_is_russian():
     _, _, chapter = built("volga_bank")
     words = [w for text in texts(chapter) for w in re.findall(r"[^\W\d_]+", plain(text)) if w not in ACRONYMS]
-    cyrillic = [w for w in words if re.search(r"[а-яё]", w, re.I)]
+    cyrillic = [w for w in words if re.search(r"[а-яё]", w, re.IGNORECASE)]
     assert len(cyrillic) / len(words) >= 0.95, sorted({w for w in words if w not in cyrillic})
     assert chapter.title.startswith("Показатели клиентов")
 
@@ -342,3 +342,16 @@ def test_hostile_client_texts_stay_text(tmp_path):
     groups = tables(section(chapter, "NPS"))[1]
     shown = {row[1] for row in groups.rows}
     assert {client.label(code) for code in placed["channels"].values()} <= shown
+
+
+def test_question_not_asked_lately_says_so(tmp_path):
+    folder = Path(shutil.copytree(FOLDERS["demo"], tmp_path / "demo"))
+    survey = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False)
+    survey.loc[survey["date"] >= "2025-10-01", "ces"] = ""  # CES dropped from the last quarter's questionnaire
+    survey.to_csv(folder / "survey.csv", index=False)
+    _, _, chapter = build_folder(folder)
+    ces = section(chapter, "CES")
+    assert plain(ces.blocks[0].text).startswith("Q4 2025: no answers to this question.")
+    by_period, groups = tables(ces)
+    assert by_period.rows[-1] == ["Q4\xa02025", "–", "0"] and not groups.rows and "Q4" in groups.empty
+    assert chapter.lead.startswith("In the phone channel, NPS fell")

@@ -86,7 +86,8 @@ def build(client: Any, result: Any) -> Chapter:
     sections = [_metric_section(ctx, metric, first=i == 0) for i, metric in enumerate(metrics)]
     sections += [_claims_section(ctx), _loyalty_section(ctx), _closed_loop_section(ctx)]
     title = words("title", metrics=format_list([METRIC_NAMES[m] for m in metrics], locale=client.language))
-    return Chapter(KEY, title, lead=unbroken(_lead(ctx, metrics[0])), sections=sections)
+    answered = [m for m in metrics if _headline_row(ctx, m)["n"]]  # a question not asked lately cannot lead
+    return Chapter(KEY, title, lead=unbroken(_lead(ctx, (answered or metrics)[0])), sections=sections)
 
 
 # --------------------------------------------------------------------------- numbers in words
@@ -203,7 +204,7 @@ def _heading(ctx: _Context, metric: str) -> str:
 
 def _metric_section(ctx: _Context, metric: str, *, first: bool) -> Section:
     """A metric now, by period (table and charts), and by channel and segment; the pooling note in the first."""
-    now = ctx.words("now", **_now(ctx, metric))
+    now = ctx.words("now" if _headline_row(ctx, metric)["n"] else "now_none", **_now(ctx, metric))
     now = f"{now[:1].upper()}{now[1:]} {_metric_changes(ctx, metric)}".strip()  # "все ответы: …" starts a sentence
     blocks: list[Any] = [Paragraph(unbroken(now))]
     if first and len(ctx.result.headline) > 1:
@@ -288,15 +289,16 @@ def _group_table(ctx: _Context, metric: str) -> Table:
         if ctx.client.lacks(by) or by not in answers:
             continue
         table = survey_analysis.summarize(answers, by=by, metrics=[metric], level=ctx.level, scales=ctx.scales)
-        for _, r in table.iterrows():
+        for _, r in table[table["n"] > 0].iterrows():
             rows.append([ctx.words(f"by_{by}"), ctx.client.label(r[by]),
                          unbroken(_estimate(ctx, metric, r["value"], r["low"], r["high"])),
                          ctx.numbers.number(int(r["n"]))])
     columns = [Column(ctx.words("col_by")), Column(ctx.words("col_group")),
                Column(ctx.words("col_estimate", metric=METRIC_NAMES[metric], level=ctx.level_text), True),
                Column(ctx.words("col_answers"), True)]
-    return Table(columns, rows, caption=ctx.words("caption_groups", period=_headline_period(ctx)),
-                 empty=ctx.words("groups_none"))
+    empty = ctx.words("groups_none" if all(ctx.client.lacks(by) for by in GROUPINGS) else "groups_unanswered",
+                      period=_headline_period(ctx))
+    return Table(columns, rows, caption=ctx.words("caption_groups", period=_headline_period(ctx)), empty=empty)
 
 
 # --------------------------------------------------------------------------- the significant claims
