@@ -25,7 +25,8 @@ FOLDERS = {"demo": KIT_ROOT / "data" / "demo", "tea_leaf": KIT_ROOT / "data" / "
 CHAPTER_IDS = ("chapter-lifecycle", "chapter-scorecard", "chapter-journey", "chapter-nps", "chapter-voice")
 ACRONYMS = {"NPS", "CSAT", "CSI", "CES", "CX"}
 E_NOTATION = re.compile(r"\b\d(?:[.,]\d+)?[eE][+-]?\d+\b")
-CODE_WORDS = re.compile(r"\b(?:nan|NaN|None|True|False|null|p_holm|p_adjusted)\b|\w+_\w+|\.ipynb|\.toml|\.csv|cxlib")
+CODE_WORDS = re.compile(r"\b(?:nan|NaN|null|p_holm|p_adjusted)\b|\w+_\w+|\.ipynb|\.toml|\.csv|cxlib")
+MISSING_CELL = re.compile(r"<td[^>]*>\s*(?:nan|NaN|None|True|False|NaT|<NA>)\s*</td>")
 A4_POINTS = (595, 842)
 
 
@@ -62,6 +63,7 @@ def test_no_notebook_residue(reports, name):
     assert "What you will learn" not in text and "Exercise" not in text
     found = CODE_WORDS.findall(text)
     assert not found, f"code words shown to the client: {sorted(set(found))[:10]}"
+    assert not MISSING_CELL.search(body), MISSING_CELL.search(body).group(0)
 
 
 @pytest.mark.parametrize("name", sorted(FOLDERS))
