@@ -103,16 +103,18 @@ def criterion_words(client: Any, text: str) -> str:
 
 
 def _named(context: _Context, table: pd.DataFrame) -> pd.DataFrame:
-    """The table with ``name`` in the client's words, capitalised, as the table and the charts show it.
+    """The table with its touchpoints in the client's words: ``said`` in a sentence, ``name`` in a table or chart.
 
-    A touchpoint listed for two channels is told apart by its channel: ``Booking (phone)``.
+    ``name`` is ``said`` capitalised. A touchpoint listed for two channels is told apart by its channel:
+    ``booking (phone)``.
     """
     client = context.client
-    names = [_capital(touchpoint_words(client, code)) for code in table["touchpoint"]]
-    twice = table["touchpoint"].duplicated(keep=False) if "channel" in table else [False] * len(table)
-    names = [f"{name} ({client.label(channel)})" if double else name
-             for name, channel, double in zip(names, table.get("channel", names), twice, strict=True)]
-    return table.assign(name=names)
+    said = [touchpoint_words(client, code) for code in table["touchpoint"]]
+    if "channel" in table:
+        twice = table["touchpoint"].duplicated(keep=False)
+        said = [f"{words} ({client.label(channel)})" if double else words
+                for words, channel, double in zip(said, table["channel"], twice, strict=True)]
+    return table.assign(said=said, name=[_capital(words) for words in said])
 
 
 def _estimate(numbers: Numbers, value: float, low: float, high: float, decimals: int = 0, *,
@@ -207,7 +209,7 @@ def _importance(context: _Context, measured: pd.DataFrame) -> tuple[dict[str, st
     cells = {}
     for code, points in zip(grid["touchpoint"], grid["importance"], strict=True):
         low, high = wilson_interval(round(points * answered / 100), answered, context.level)
-        cells[code] = _estimate(numbers, points, 100 * low, 100 * high, 1)
+        cells[code] = _estimate(numbers, points, 100 * low, 100 * high)  # NPS points are whole, as NPS is
     return cells, context.words("importance_rule", n=numbers.number(answered))
 
 
@@ -235,16 +237,15 @@ def _pain_table(context: _Context, ranked: pd.DataFrame, measured: pd.DataFrame,
     importance, rule = _importance(context, measured)
     reasons = _reasons(context, links)
     columns = [Column(words("col_rank"), numeric=True), Column(words("col_touchpoint")), Column(words("col_stage")),
-               Column(words("col_satisfied"), numeric=True), Column(words("col_rated"), numeric=True),
-               Column(words("col_importance"), numeric=True), Column(words("col_reason"))]
+               Column(words("col_satisfied"), numeric=True), Column(words("col_importance"), numeric=True),
+               Column(words("col_reason"))]
     not_named = words("not_named") if reasons else "–"
     rows = []
-    for _, row in ranked[ranked["rank"].notna()].head(MAX_ROWS).iterrows():
-        rows.append([numbers.number(int(row["rank"])), row["name"], stage_names[row["stage"]],
-                     _estimate(numbers, row["satisfied"], row["satisfied_low"], row["satisfied_high"], percent=True),
-                     numbers.number(row["rated"]) if pd.notna(row["rated"]) else "–",
-                     importance.get(row["touchpoint"], "–"),
-                     reasons.get(row["touchpoint"], not_named)])
+    for _, row in ranked[ranked["rank"].notna()].head(MAX_ROWS).iterrows():  # ranked: satisfied and rated known
+        satisfied = words("satisfied_cell", n=numbers.number(row["rated"]), share=_estimate(
+            numbers, row["satisfied"], row["satisfied_low"], row["satisfied_high"], percent=True))
+        rows.append([numbers.number(int(row["rank"])), row["name"], stage_names[row["stage"]], satisfied,
+                     importance.get(row["touchpoint"], "–"), reasons.get(row["touchpoint"], not_named)])
     table = Table(columns, rows, caption=words("pain_caption", level=context.level_text),
                   empty=words("pain_empty"))
     return table, rule
@@ -256,8 +257,8 @@ def _pain_notes(context: _Context, ranked: pd.DataFrame) -> list[Paragraph]:
     hidden = int(ranks.sum()) - MAX_ROWS
     notes = [Paragraph(context.plural("more_rows", hidden), small=True)] if hidden > 0 else []
     if (~ranks).any():
-        names = [touchpoint_words(context.client, code) for code in ranked.loc[~ranks, "touchpoint"]]
-        notes.append(Paragraph(context.words("unranked", names=context.names(names)), small=True))
+        notes.append(Paragraph(context.words("unranked", names=context.names(list(ranked.loc[~ranks, "said"]))),
+                               small=True))
     return notes
 
 
@@ -351,8 +352,7 @@ def _lead(context: _Context, ranked: pd.DataFrame, stages: pd.DataFrame) -> str:
     """One sentence: the touchpoints to fix first, and the stage that loses the most customers when it is clear."""
     words = context.words
     leaders = ranked[ranked["rank"].notna()].head(int(journey.priority_spec()["top"]))
-    names = [touchpoint_words(context.client, code) for code in leaders["touchpoint"]]
-    fix = words.plural("fix", len(names), names=context.names(names)) if names else ""
+    fix = words.plural("fix", len(leaders), names=context.names(list(leaders["said"]))) if len(leaders) else ""
     big, ties = _biggest_drop(stages)
     drop = words("drop_lead", **_drop_values(context, big)) if big is not None and not ties else ""
     if fix and drop:
