@@ -355,3 +355,18 @@ def test_question_not_asked_lately_says_so(tmp_path):
     by_period, groups = tables(ces)
     assert by_period.rows[-1] == ["Q4\xa02025", "–", "0"] and not groups.rows and "Q4" in groups.empty
     assert chapter.lead.startswith("In the phone channel, NPS fell")
+
+
+def test_thin_latest_period_is_pooled_and_said_so(tmp_path):
+    folder = Path(shutil.copytree(FOLDERS["demo"], tmp_path / "demo"))
+    survey = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False)
+    last = survey["date"] >= "2025-10-01"
+    pd.concat([survey[~last], survey[last].head(30)]).to_csv(folder / "survey.csv", index=False)
+    _, result, chapter = build_folder(folder)
+    assert result.headline == ["2025-Q3", "2025-Q4"]
+    note = plain(section(chapter, "NPS").blocks[1].text)
+    assert note == ("The latest period, Q4 2025, holds only 30 answers, so the figures for now pool "
+                    "Q3 2025–Q4 2025 (630 answers).")
+    value, n = nps_of(pd.concat([survey[survey["date"].between("2025-07-01", "2025-09-30")],
+                                 survey[last].head(30)])["nps"])
+    assert plain(chapter.lead).startswith(f"NPS stood at {round(value)} (") and f"on {n} answers" in plain(chapter.lead)

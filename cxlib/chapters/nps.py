@@ -37,7 +37,7 @@ KEY = "nps"
 MAX_PERIODS = 8                         # periods a table or chart shows; more are cut to the latest, and said so
 GROUPINGS = ("channel", "segment")
 SOURCES = ("survey", "customers")       # the family's claims on these metrics; the scorecard's are in its chapter
-CHART_SIZE = (6.5, 3.2)
+CHART_SIZE = (5.4, 2.6)
 
 
 @dataclass(frozen=True)
