@@ -82,7 +82,7 @@ def _words(code: object, language: str, label: Label | None = None, fallback: st
     carries, e.g. the kit's touchpoint name); else the kit's words for common codes.
     """
     from cxlib.client import (
-        _kit_label,  # the kit's words for channels, segments and reasons
+        kit_label,  # the kit's words for channels, segments and reasons
     )
 
     if code is None or (not isinstance(code, str) and pd.isna(code)) or str(code).strip() == "":
@@ -92,7 +92,7 @@ def _words(code: object, language: str, label: Label | None = None, fallback: st
         words = str(label(code))
         if words != readable or fallback is None:
             return words
-    return fallback if fallback is not None else _kit_label(str(code), language)
+    return fallback if fallback is not None else kit_label(str(code), language)
 
 
 def _group_words(column: str, value: object, language: str, label: Label | None) -> str:

@@ -90,7 +90,7 @@ class Client:
         own = {**self.config.get("reason_codes", {}), **self.config.get("labels", {})}
         if code in own:
             return str(own[code])
-        return _kit_label(code, self.language)
+        return kit_label(code, self.language)
 
     @property
     def survey(self) -> pd.DataFrame:
@@ -226,7 +226,7 @@ class Client:
 
 
 
-def _kit_label(code: str, language: str) -> str:
+def kit_label(code: str, language: str) -> str:
     """The kit's own words for a common code, in ``language``; the code, readable, when the kit has none."""
     reasons = {entry["code"]: catalog.label(entry, language, "label") for entry in catalog.reason_codes()}
     if code in reasons:
