@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -46,13 +47,19 @@ def built(folder: str) -> tuple:
 
 @pytest.fixture(scope="module")
 def variants(tmp_path_factory) -> dict[str, str]:
-    """Copies of the demo and the Volga bank without scorecard.csv."""
+    """Copies of the demo and the Volga bank without scorecard.csv, and a client with a one-column survey only."""
     root = tmp_path_factory.mktemp("scorecard_chapter")
     made = {}
     for name, source in (("no_file", "demo"), ("no_file_ru", "volga_bank")):
         folder = Path(shutil.copytree(FOLDERS[source], root / name))
         (folder / "scorecard.csv").unlink()
         made[name] = str(folder)
+    solo = root / "survey_only"  # client.toml and one NPS column: one period, no other file
+    solo.mkdir()
+    (solo / "client.toml").write_text('name = "Solo Survey"\nlanguage = "en"\n', encoding="utf-8")
+    (solo / "survey.csv").write_text("nps\n" + "\n".join(str((7 * i) % 11) for i in range(120)) + "\n",
+                                     encoding="utf-8")
+    made["survey_only"] = str(solo)
     return made
 
 
@@ -83,8 +90,16 @@ def tables_of(built_chapter: Chapter) -> list:
 
 
 def metric_rows(built_chapter: Chapter) -> dict[str, list[str]]:
-    """Every metric row of the level tables, by the metric's name."""
-    return {row[0]: row for table in tables_of(built_chapter) if len(table.columns) == 7 for row in table.rows}
+    """Every metric row of the level tables (latest period), by the metric's name."""
+    levels = [part for part in built_chapter.sections if part.heading.endswith(" level") or "Уровень «" in part.heading]
+    return {row[0]: row for part in levels for block in part.blocks if block.kind == "table" for row in block.rows}
+
+
+def trend_rows(built_chapter: Chapter) -> dict[str, list[str]]:
+    """The rows of the table of changes over time, by the metric's name."""
+    headings = ("Changes over time", "Изменения во времени")
+    part = next(part for part in built_chapter.sections if part.heading in headings)
+    return {row[0]: row for block in part.blocks if block.kind == "table" for row in block.rows}
 
 
 def section(built_chapter: Chapter, heading: str):
@@ -99,7 +114,7 @@ def plain(text: str) -> str:
 # --------------------------------------------------------------------------- every client
 
 
-@pytest.mark.parametrize("name", [*FOLDERS, "no_file", "no_file_ru"])
+@pytest.mark.parametrize("name", [*FOLDERS, "no_file", "no_file_ru", "survey_only"])
 def test_text_has_no_missing_values_code_names_or_e_notation(name, variants):
     _, _, made = built(every_folder(variants)[name])
     assert made.sections and not made.unavailable
@@ -107,7 +122,7 @@ def test_text_has_no_missing_values_code_names_or_e_notation(name, variants):
         assert not CODE_WORDS.search(text), text
 
 
-@pytest.mark.parametrize("name", [*FOLDERS, "no_file", "no_file_ru"])
+@pytest.mark.parametrize("name", [*FOLDERS, "no_file", "no_file_ru", "survey_only"])
 def test_tables_are_small_and_all_strings(name, variants):
     _, _, made = built(every_folder(variants)[name])
     for table in tables_of(made):
@@ -184,32 +199,41 @@ def test_derived_money_is_in_the_clients_currency():
 
 
 @pytest.mark.parametrize("name", list(FOLDERS))
-def test_lagging_and_leading_lists_agree_with_the_tables(name):
-    client, _, made = built(str(FOLDERS[name]))
-    ru = client.language == "ru"
-    words = {"behind": "отстаёт от цели" if ru else "behind target",
-             "lagging": "запаздывающий" if ru else "lagging", "leading": "опережающий" if ru else "leading"}
-    items = next(block.items for block in section(made, made.sections[5].heading).blocks if block.kind == "bullets")
+def test_lagging_and_leading_lists_agree_with_the_catalogue_and_name_behind_target_as_such(name):
+    client, result, made = built(str(FOLDERS[name]))
+    kinds = tomllib.loads((KIT_ROOT / "cxlib" / "catalog" / "chapters" / "scorecard.toml").read_text("utf-8"))
+    latest = result.scorecard.latest
+    heading = "Запаздывающие и опережающие показатели" if client.language == "ru" else "Lagging and leading indicators"
+    items = next(block.items for block in section(made, heading).blocks if block.kind == "bullets")
+    among = "Из них отстают от цели: " if client.language == "ru" else "Behind target among them: "
     for position, kind in enumerate(("lagging", "leading")):
-        expected = sorted(row[0].split(",")[0].lower() for row in metric_rows(made).values()
-                          if row[4] == words["behind"] and row[5] == words[kind])
-        listed = items[position].lower()
-        assert all(metric in listed for metric in expected), (expected, listed)
-        assert bool(expected) != ("ни один" in listed or "no " in listed[:3])
+        mine = [m for m, row in latest.iterrows()
+                if kinds["indicators"].get(m, kinds["indicator_levels"][row["level"]]) == kind]
+        behind = [m for m in mine if latest.loc[m, "status"] == "behind"]
+        listed, _, behind_listed = items[position].partition(among)
+        assert all(latest.loc[m, "name"].lower() in listed.lower() for m in mine)
+        assert all(latest.loc[m, "name"].lower() in behind_listed.lower() for m in behind)
+        assert bool(behind) == bool(behind_listed), items[position]
+        for metric in mine:  # on target, undecided or without a target: never listed as behind
+            name = latest.loc[metric, "name"].lower()
+            if metric not in behind and not any(name in latest.loc[b, "name"].lower() for b in behind):
+                assert name not in behind_listed.lower(), (name, behind_listed)
 
 
 def test_trends_are_claims_only_where_the_family_flags_them():
     _, result, made = built(str(FOLDERS["demo"]))
-    rows = metric_rows(made)
-    assert not any("(significant)" in row[6] for row in rows.values())
+    rows = trend_rows(made)
+    assert not any("significant)" in row[-1] for row in rows.values())
     assert result.scorecard.latest.loc["churn_rate", "worsening"], "the kit's descriptive flag, not a claim"
-    assert plain(rows["Churn rate"][6]) == "Q1 2025: 19.5%"
+    assert rows["Churn rate"] == ["Churn rate", "19.5%", "25.1%", "–", "not tested"]
+    assert rows["NPS"][-1] == "not significant"
     trends = result.scorecard.trends.copy()
     trends.loc["nps", ["worsening", "p_adjusted"]] = [True, 0.01]
     flagged = dataclasses.replace(result, scorecard=dataclasses.replace(result.scorecard, trends=trends))
     made = chapter.build(cxlib.load_client(FOLDERS["demo"]), flagged)
-    assert metric_rows(made)["NPS"][6] == "worsening (significant)"
-    claim = plain(" ".join(block.text for block in section(made, "Changes over time").blocks))
+    assert trend_rows(made)["NPS"][-1] == "worse (significant)"
+    blocks = section(made, "Changes over time").blocks
+    claim = plain(" ".join(block.text for block in blocks if block.kind == "paragraph"))
     assert claim.startswith("NPS: the fitted trend fell by 5 over Q1 2025–Q4 2025 (95% interval: -14 to 3)"), claim
 
 
@@ -221,3 +245,16 @@ def test_lead_states_the_count_behind_and_the_weakest_level():
     assert made.lead.startswith(f"{behind} of the {judged} metrics that have a target are behind it")
     _, _, russian = built(str(FOLDERS["volga_bank"]))
     assert russian.lead.startswith("Цели не достигнуты по 10 из 14 показателей")
+
+
+def test_every_text_has_both_languages_with_the_same_placeholders():
+    texts = cxlib.catalog.load("chapters/scorecard")["texts"]
+    english = {key[:-3] for key in texts if key.endswith("_en")}
+    russian = {key[:-3] for key in texts if key.endswith("_ru")}
+    assert english == russian
+    for key in english:
+        fields = [set(re.findall(r"{(\w+)}", texts[f"{key}_{language}"])) for language in ("en", "ru")]
+        assert fields[0] == fields[1], key
+    kinds = cxlib.catalog.load("chapters/scorecard")
+    catalogued = {metric["key"] for metric in cxlib.catalog.load("scorecard")["metrics"]}
+    assert set(kinds["indicators"]) == catalogued and set(kinds["indicators"].values()) <= {"lagging", "leading", ""}

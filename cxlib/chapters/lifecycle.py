@@ -37,7 +37,7 @@ from cxlib.wording import Numbers, Words
 
 KEY = "lifecycle"
 TOP_STAGES = 5      # the scores table shows the leading stages only; the chart shows all ten
-ROLE_STAGES = 3     # stage columns in the table by role: with role, respondents and leading stage, 6 columns
+ROLE_STAGES = 3     # stage columns in the table by role, beside the role and its leading stage
 ROLES = ("owner", "manager", "staff")  # the roles the contract allows, in the order a reader expects them
 
 
@@ -119,6 +119,7 @@ def _role_name(role: str, words: Words, kind: str = "role") -> str:
 
 
 def _role_order(roles: Any) -> list[str]:
+    """Owner, managers, staff, then any other role by name."""
     return sorted(roles, key=lambda role: (ROLES.index(role) if role in ROLES else len(ROLES), str(role)))
 
 
@@ -223,18 +224,18 @@ def _scores_table(stage: Any, words: Words, numbers: Numbers) -> Table:
 
 
 def _scores(stage: Any, words: Words, numbers: Numbers) -> Section:
-    """The lifecycle curve (only when the verdict names a stage: it highlights them) and the scores table."""
-    blocks: list[Any] = []
-    if not stage.insufficient:
-        from cxlib import plots  # matplotlib only when a chart is drawn
+    """The lifecycle curve, highlighting the stage(s) the verdict names (none when insufficient), and the scores."""
+    from cxlib import plots  # matplotlib only when a chart is drawn
 
-        axes = plots.lifecycle_curve(stage)  # draws in the result's language, which is the client's
+    axes = plots.lifecycle_curve(stage, language=numbers.language)
+    if stage.insufficient:
+        caption, alt = words("figure_caption_insufficient"), words("figure_alt_insufficient")
+    else:
         named = [stage.name()] if stage.verdict == "stage" else [stage.name(key) for key in _pair(stage)]
         caption = words("figure_caption" if stage.verdict == "stage" else "figure_caption_pair")
         alt = words("figure_alt", named=format_list(named, locale=numbers.language))
-        blocks.append(figure(axes.figure, alt=alt, caption=caption))
-    blocks.append(_scores_table(stage, words, numbers))
-    return Section(words("heading_scores"), blocks)
+    return Section(words("heading_scores"), [figure(axes.figure, alt=alt, caption=caption),
+                                              _scores_table(stage, words, numbers)])
 
 
 def _roles(stage: Any, words: Words, numbers: Numbers) -> Section | None:
@@ -244,14 +245,14 @@ def _roles(stage: Any, words: Words, numbers: Numbers) -> Section | None:
         return None
     leading = list(stage.scores.dropna(subset=["score"]).sort_values("score", ascending=False).index[:ROLE_STAGES])
     per_role = _counted(stage)["role"].value_counts()
-    columns = [Column(words("column_role")), Column(words("column_respondents"), numeric=True),
-               Column(words("column_top"))]
+    columns = [Column(words("column_role")), Column(words("column_top"))]
     columns += [Column(str(stage.name(key)), numeric=True) for key in leading]
     rows = []
     for role in _role_order(by_role.index):
         scores = by_role.loc[role]
         top = stage.name(scores.idxmax()) if scores.notna().any() else "–"
-        rows.append([_role_name(role, words), numbers.number(int(per_role.get(role, 0))), top,
+        label = words("role_count", role=_role_name(role, words), n=numbers.number(int(per_role.get(role, 0))))
+        rows.append([label, top,
                      *[numbers.number(scores.get(key, float("nan"))) for key in leading]])
     blocks: list[Any] = [Table(columns, rows, caption=words("roles_caption"))]
     named = by_role[stage.stage].dropna() if not stage.insufficient and stage.stage in by_role else pd.Series()

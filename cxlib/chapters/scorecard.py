@@ -6,13 +6,14 @@ family itself (``result.changes``), as the analyst reads them in
 ``notebooks/02_scorecard.ipynb``. The lead says how many metrics are behind
 their target and which level is weakest. Then: the four levels at a glance;
 one table per level (value with its interval and n where it has one, target,
-status in words, Kaplan–Norton's lagging or leading kind, and the trend,
-called a change only when the family of claims says it is significant);
-which lagging and which leading indicators are behind target; changes over
-time; the delivery gap between managers' belief and customers' verdict when
-the result has it; and the heatmap. Every word comes from
-``cxlib/catalog/chapters/scorecard.toml``; level and metric names from the
-scorecard catalogue, in the client's language.
+and status in words: on target, behind target, insufficient data); every
+metric as a lagging (outcome) or leading (driver) indicator in Kaplan and
+Norton's sense, those behind target named as such; changes over time, called
+significant only where the family of claims says so, with each metric's
+first and latest value; the delivery gap between managers' belief and
+customers' verdict when the result has it; and the heatmap. Every word comes
+from ``cxlib/catalog/chapters/scorecard.toml``; level and metric names from
+the scorecard catalogue, in the client's language.
 
 Examples
 --------
@@ -20,7 +21,7 @@ Examples
 >>> from cxlib.chapters import scorecard as chapter
 >>> client = cxlib.load_client("data/demo")                              # doctest: +SKIP
 >>> chapter.build(client, cxlib.diagnosis.diagnose(client)).lead         # doctest: +SKIP
-'9 of the 16 metrics that have a target are behind it; the weakest level is Customer (3 of 5 behind).'
+'9 of the 17 metrics that have a target are behind it; the weakest level is Learning & growth (2 of 3 behind).'
 >>> Units(Words("chapters/scorecard", "ru"), Numbers("ru"), "RUB").value(5300, "RUB")
 '5\\xa0300\\xa0₽'
 """
@@ -44,7 +45,6 @@ from cxlib.wording import Numbers, Words
 
 KEY = "scorecard"
 LEVEL = 0.95  # the diagnosis's confidence level (its default; Diagnosis does not carry it)
-JUDGED = ("met", "behind", "insufficient data")  # the statuses that judge a metric against a target
 STATUS_KEYS = {"met": "status_met", "behind": "status_behind", "insufficient data": "status_insufficient",
                "no target": "status_no_target", "information": "status_information"}
 UNIT_KEYS = {"%": "unit_percent", "min": "unit_min", "h": "unit_h", "days": "unit_days", "per 1,000": "unit_per_1000"}
@@ -139,7 +139,10 @@ def _name(client: Any, metric: str, row: pd.Series, words: Words, *, in_text: bo
 
     ``in_text``: as it reads inside a sentence, without the scale and with a lower-case first letter.
     """
-    name = str(row["name"]) if str(row["name"]) != metric else client.label(metric)
+    name = str(row["name"])
+    if name == metric:  # a client's own metric: its label from client.toml, or the code made readable
+        name = client.label(metric)
+        name = name[:1].upper() + name[1:]
     if in_text:
         return _lower_first(name)
     scale = re.search(r"(\d+)\s*[–-]\s*(\d+)", str(row["unit"])) if str(row["unit"]).startswith("mean") else None
@@ -158,6 +161,7 @@ def _sampled(row: pd.Series) -> bool:
 
 
 def _status(row: pd.Series, words: Words) -> str:
+    """The status in words: on target, behind target, insufficient data, no target, for information."""
     return words(STATUS_KEYS.get(row["status"], "status_information"))
 
 
@@ -166,7 +170,7 @@ def _target(row: pd.Series, bands: pd.DataFrame, units: Units, metric: str) -> s
     unit, direction = str(row["unit"]), str(row["direction"])
     if direction == "band" and metric in bands.index and pd.notna(bands.loc[metric, "band_low"]):
         low, high = bands.loc[metric, ["band_low", "band_high"]]
-        decimals = units.decimals(high, unit)
+        decimals = 0 if float(low).is_integer() and float(high).is_integer() else units.decimals(high, unit)
         return units.attach(f"{units.numbers.number(low, decimals)}–{units.numbers.number(high, decimals)}", unit)
     if pd.isna(row["target"]) or direction not in ("higher", "lower"):
         return "–"
@@ -183,22 +187,16 @@ def _span(row: pd.Series, numbers: Numbers) -> str:
     return numbers.periods([row["first_period"], row["last_period"]])
 
 
-def _trend(metric: str, trends: pd.DataFrame, units: Units, shared: str = "") -> str:
-    """A change over the periods as a claim only when the family says so; a company figure's first value otherwise.
-
-    ``shared`` is the span every trend of the table runs over, said once in its caption rather than in each cell.
-    """
-    if metric not in trends.index or trends.loc[metric, "periods"] < 2:
-        return "–"
-    row, numbers, words = trends.loc[metric], units.numbers, units.words
-    span = "" if _span(row, numbers) == shared else words("trend_span", span=_span(row, numbers))
+def _change(row: pd.Series, words: Words) -> str:
+    """A metric's change over the periods in words: a claim only where the family of claims flags it."""
     if row["basis"] == "sampling error" and pd.notna(row["p_adjusted"]):
         if row["worsening"]:
-            return words("trend_worse", span=span)
-        return words("trend_better" if row["improving"] else "trend_steady", span=span)
-    sampled = pd.notna(row["n_first"])
-    return words("trend_first", period=numbers.period(row["first_period"]),
-                 value=units.value(row["first"], str(row["unit"]), sampled, str(row["source"])))
+            return words("trend_worse")
+        return words("trend_better" if row["improving"] else "trend_steady")
+    if pd.notna(row["n_first"]):  # measured on a sample, but not tested: too few periods
+        return words("trend_few" if row["periods"] < catalog.load("scorecard")["status"]["min_periods"]
+                     else "trend_untested")
+    return words("trend_record")  # a company figure without n: its sampling error is unknown
 
 
 # --------------------------------------------------------------------------- the parts
@@ -237,48 +235,48 @@ def _overview(client: Any, card: Any, names: pd.DataFrame, words: Words, numbers
 
 
 def _level(client: Any, card: Any, key: str, level: pd.Series, units: Units) -> Section:
-    """One level's metrics: value (interval), n, target, status, kind and the trend, at most seven columns."""
+    """One level's metrics in their latest period: value (interval), n, target and status in words."""
     words, numbers = units.words, units.numbers
     bands = card_analysis.metric_catalog(client.language, client.config.get("overrides"))
     part = card.latest[card.latest["level"] == key]
     columns = [Column(words("column_metric")), Column(words("column_value"), numeric=True),
                Column(words("column_n"), numeric=True), Column(words("column_target"), numeric=True),
-               Column(words("column_status")), Column(words("column_kind")), Column(words("column_trend"))]
-    spans = {_span(card.trends.loc[m], numbers) for m in part.index
-             if m in card.trends.index and card.trends.loc[m, "periods"] > 1}
-    shared = spans.pop() if len(spans) == 1 else ""
+               Column(words("column_status"))]
     rows = []
     for metric, row in part.iterrows():
         unit, sampled, source = str(row["unit"]), _sampled(row), str(row.get("source", ""))
         value = units.value(row["value"], unit, sampled, source)
         if sampled and pd.notna(row["low"]) and row["low"] != row["high"]:
             value = f"{value} {numbers.interval(row['low'], row['high'], units.decimals(row['value'], unit, True))}"
-        kind = _kind(str(metric), key)
         rows.append([_name(client, str(metric), row, words), value,
                      numbers.number(int(row["n"])) if sampled else "–", _target(row, bands, units, str(metric)),
-                     _status(row, words), words(f"kind_{kind}") if kind else "–",
-                     _trend(str(metric), card.trends, units, shared)])
+                     _status(row, words)])
     latest = list(dict.fromkeys(numbers.period(p) for p in part["period"].astype(str)))
-    span = words("caption_span", span=shared) if shared else ""
-    caption = words("level_caption", period=", ".join(latest), span=span) if latest else ""
+    caption = words("level_caption", period=", ".join(latest)) if latest else ""
     blocks: list[Any] = [Paragraph(str(level["covers"]) + ".")]
     blocks.append(Table(columns, rows, caption=caption, empty=words("level_empty")))
     return Section(words("heading_level", name=level["name"]), blocks)
 
 
 def _indicators(client: Any, card: Any, words: Words) -> Section:
-    """Lagging (outcome) and leading (driver) indicators behind target; those the data cannot judge; below benchmark."""
+    """Every metric as a lagging (outcome) or leading (driver) indicator, those behind target named as such;
+    those the data cannot judge; those below their benchmark."""
     latest = card.latest
-    kinds = pd.Series({metric: _kind(str(metric), row["level"]) for metric, row in latest.iterrows()}, dtype=object)
+    kinds = pd.Series([_kind(str(metric), row["level"]) for metric, row in latest.iterrows()], index=latest.index,
+                      dtype=object)
 
     def names(mask: pd.Series) -> str:
+        """The metrics ``mask`` picks, as a list inside a sentence."""
         return format_list([_name(client, str(m), latest.loc[m], words, in_text=True) for m in latest.index[mask]],
                            locale=client.language)
 
     items = []
     for kind in ("lagging", "leading"):
-        behind = (latest["status"] == "behind") & (kinds.reindex(latest.index) == kind)
-        items.append(words(f"{kind}_behind", names=names(behind)) if behind.any() else words(f"{kind}_none"))
+        mine = kinds == kind
+        if mine.any():
+            behind = mine & (latest["status"] == "behind")
+            among = words("behind_among", names=names(behind)) if behind.any() else words(f"{kind}_none")
+            items.append(f"{words(f'{kind}_all', names=names(mine))} {among}")
     for key, mask in (("undecided", latest["status"] == "insufficient data"),
                       ("below_benchmark", latest["below_benchmark"].fillna(False).astype(bool))):
         if mask.any():
@@ -286,8 +284,40 @@ def _indicators(client: Any, card: Any, words: Words) -> Section:
     return Section(words("heading_indicators"), [Paragraph(words("indicators_intro")), Bullets(items)])
 
 
+def _trend_table(client: Any, card: Any, units: Units) -> Table:
+    """First and latest value of every metric given for more than one period, and its change in words."""
+    words, numbers = units.words, units.numbers
+    trends = card.trends[card.trends["periods"] > 1]
+    trends = trends.loc[[m for m in card.latest.index if m in trends.index]]  # the levels' order
+    spans = {(row["first_period"], row["last_period"]) for _, row in trends.iterrows()}
+    shared = spans.pop() if len(spans) == 1 else None  # one span: say its periods once, in the headers
+    headers = [numbers.period(p) for p in shared] if shared else [words("column_first"), words("column_last")]
+    columns = [Column(words("column_metric")), *[Column(h, numeric=True) for h in headers],
+               Column(words("column_n"), numeric=True), Column(words("column_trend"))]
+    table = card.table.assign(period=card.table["period"].astype(str)).drop_duplicates(["metric", "period"],
+                                                                                         keep="last")
+    table = table.set_index(["metric", "period"])
+    rows = []
+    for metric, row in trends.iterrows():
+        unit, source, sampled = str(row["unit"]), str(row["source"]), pd.notna(row["n_first"])
+        cells = []
+        for end in ("first", "last"):
+            cell = units.value(row[end], unit, sampled, source)
+            if sampled and (metric, str(row[f"{end}_period"])) in table.index:  # an estimate shows its interval
+                own = table.loc[(metric, str(row[f"{end}_period"]))]
+                cell = f"{cell} {numbers.interval(own['low'], own['high'], units.decimals(row[end], unit, True))}"
+            cells.append(cell if shared else words("value_in", value=cell,
+                                                   period=numbers.period(row[f"{end}_period"])))
+        n = [numbers.number(int(row[f"n_{end}"])) for end in ("first", "last") if pd.notna(row[f"n_{end}"])]
+        latest = card.latest.loc[metric] if metric in card.latest.index else row
+        rows.append([_name(client, str(metric), latest, words), *cells,
+                     " → ".join(dict.fromkeys(n)) if n else "–", _change(row, words)])
+    return Table(columns, rows, caption=words("trend_caption"), empty=words("trend_empty"))
+
+
 def _trends(client: Any, card: Any, changes: pd.DataFrame, units: Units) -> Section:
-    """The scorecard's trends that are claims: significant ones in words, or that none changed, within the family."""
+    """The scorecard's trends that are claims: significant ones in words, or that none changed, within the family;
+    then every metric's first and latest value."""
     words, numbers, trends = units.words, units.numbers, card.trends
     tested = trends[(trends["basis"] == "sampling error") & trends["p_adjusted"].notna()]
     flagged = tested[tested["worsening"] | tested["improving"]]
@@ -304,10 +334,11 @@ def _trends(client: Any, card: Any, changes: pd.DataFrame, units: Units) -> Sect
     if len(tested) and not len(flagged):
         total = int(pd.to_numeric(changes["p"], errors="coerce").notna().sum()) if len(changes) else len(tested)
         blocks.append(Paragraph(words("trends_none", count=numbers.number(len(tested)), tested=numbers.number(total))))
-    elif not len(tested):
+    elif not len(tested) and (trends["periods"] > 1).any():  # with one period only, the table says so
         minimum = catalog.load("scorecard")["status"]["min_periods"]
         blocks.append(Paragraph(words("trends_untested", min=numbers.number(minimum))))
-    if ((trends["periods"] > 1) & (trends["basis"] != "sampling error")).any():
+    blocks.append(_trend_table(client, card, units))
+    if ((trends["periods"] > 1) & trends["n_first"].isna()).any():
         blocks.append(Paragraph(words("descriptive_note"), small=True))
     return Section(words("heading_trends"), blocks)
 
