@@ -38,8 +38,12 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-
 
 @cache
 def _environment() -> Environment:
+    from cxlib.wording import displayable
+
+    # every value printed passes through `displayable` (then autoescaping): no control or bidi-override character
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
-                       lstrip_blocks=True, undefined=StrictUndefined)
+                       lstrip_blocks=True, undefined=StrictUndefined,
+                       finalize=lambda value: value if isinstance(value, Markup) else displayable(value))
 
 
 def cover_line(client: Any) -> str:

@@ -31,6 +31,22 @@ MINUS = "\u2212"
 WORD_JOINER = "\u2060"  # no line break at the dash of "38–44" or "1–5"
 
 
+# C0 and C1 control characters (tab and newline aside) and the bidirectional embeddings, overrides and isolates:
+# invisible in a report, they can only garble it or reverse what a reader sees ("\u202eevil" shows as "live").
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def displayable(text: object) -> str:
+    """Text from a client as a reader may be shown it: control and bidirectional-override characters removed.
+
+    Examples
+    --------
+    >>> displayable("\x1b[31mRED\x1b[0m \u202eevil")
+    '[31mRED[0m evil'
+    """
+    return _UNSHOWABLE.sub("", str(text))
+
+
 def unbroken(text: str) -> str:
     """Keep a range such as ``38–44`` on one line: a word joiner on each side of the dash between two numbers."""
     return re.sub(r"(?<=\d)–(?=[\d\u2212])", f"{WORD_JOINER}–{WORD_JOINER}", text)

@@ -18,7 +18,9 @@ Content-Security-Policy removed is in ``tests/test_report_browser.py``.
 from __future__ import annotations
 
 import csv
+import re
 import sys
+import warnings
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -78,8 +80,24 @@ def reports(tmp_path_factory) -> dict[str, tuple[Path, object]]:
         client = cxlib.load_client(folder)
         out = root / f"{name}-report"
         out.mkdir()
-        written[name] = (write_report(client, diagnose(client), out / "report.html"), client)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            report = write_report(client, diagnose(client), out / "report.html")
+        written[name] = (report, client, [str(w.message) for w in caught])
     return written
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_charts_draw_client_text_literally(reports, name):
+    """No control character reaches a chart (a missing glyph), and ``$…$`` is drawn as written, not as TeX."""
+    messages = reports[name][2]
+    assert not [m for m in messages if "missing from font" in m or "mathtext" in m.lower()], messages[:3]
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_report_holds_no_control_or_bidi_override_character(reports, name):
+    page = reports[name][0].read_text(encoding="utf-8")
+    assert not UNSHOWABLE.search(page), repr(UNSHOWABLE.search(page).group(0))
 
 
 def test_the_corpus_is_large_and_every_string_is_planted():
@@ -104,7 +122,7 @@ def test_report_html_holds_only_the_templates_markup(reports, name):
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_the_clients_name_is_shown_exactly_as_written(reports, name):
-    page, client = reports[name]
+    page, client, _ = reports[name]
     text = page.read_text(encoding="utf-8")
     title = text[text.index("<title>") + 7:text.index("</title>")]
     assert visible_text_of(title) == " ".join(client.name.split()) == " ".join(strings()[0].split())
@@ -145,6 +163,7 @@ def executed(tmp_path_factory) -> Path:
     return root / "out"
 
 
+UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 ACTIVE_TAGS = {"script", "iframe", "object", "embed", "base", "meta", "link", "form", "svg", "math", "img", "input",
                "details", "body", "title", "textarea"}
 

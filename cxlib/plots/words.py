@@ -52,8 +52,21 @@ def _words(code: object, language: str, label: Label | None = None, fallback: st
     if label is not None:
         words = str(label(code))
         if words != readable or fallback is None:
-            return words
-    return fallback if fallback is not None else kit_label(str(code), language)
+            return as_drawn(words)
+    return as_drawn(fallback if fallback is not None else kit_label(str(code), language))
+
+
+def as_drawn(text: str) -> str:
+    r"""A client's text as matplotlib should draw it: literally (``$`` is not TeX) and without control characters.
+
+    Examples
+    --------
+    >>> as_drawn("$5 off$ \x1b")
+    '\\$5 off\\$ '
+    """
+    from cxlib.wording import displayable
+
+    return displayable(text).replace("$", "\\$")
 
 
 def _group_words(column: str, value: object, language: str, label: Label | None) -> str:
