@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
@@ -57,7 +58,7 @@ def test_report_is_code_free_offline_and_escaped(demo_run):
     report, _, _ = demo_run
     page = report.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
-    assert 'http-equiv="Content-Security-Policy"' in page and "default-src 'none'" in page
+    assert 'http-equiv="Content-Security-Policy"' in page and "default-src 'none'" in html.unescape(page)
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "&lt;script&gt;alert" in page
     assert "cxlib.load_client" not in page  # no code reaches the client
