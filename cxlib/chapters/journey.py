@@ -268,7 +268,7 @@ def _pain_figures(context: _Context, ranked: pd.DataFrame, measured: pd.DataFram
     top = int(journey.priority_spec()["top"])
     items = [words("map_item", name=name, share=numbers.percent(value) if pd.notna(value) else words("unknown"))
              for name, value in zip(measured["name"], measured["satisfied"], strict=True)]
-    ax = plots.journey_map(measured, ranked, top=top, language=language)
+    ax = plots.journey_map(measured, ranked, top=top, language=language, label=context.client.label)
     blocks: list[Any] = [figure(ax.figure, words("map_alt", items="; ".join(items)),
                                 words("map_caption", level=context.level_text))]
     effort = pd.to_numeric(ranked["fix_effort"], errors="coerce")
@@ -277,7 +277,7 @@ def _pain_figures(context: _Context, ranked: pd.DataFrame, measured: pd.DataFram
     leaders = ranked[ranked["rank"].notna() & effort.notna()].head(top)
     items = [words("matrix_item", name=row["name"], priority=numbers.number(row["priority"]),
                    effort=numbers.number(row["fix_effort"])) for _, row in leaders.iterrows()]
-    ax = plots.priority_matrix(ranked, top=top, language=language)
+    ax = plots.priority_matrix(ranked, top=top, language=language, label=context.client.label)
     return blocks + [figure(ax.figure, words("matrix_alt", items="; ".join(items)), words("matrix_caption"))]
 
 
