@@ -40,11 +40,10 @@ import pandas as pd
 from cxlib import catalog, claims as claim_family, journey, lifecycle, scorecard, survey as survey_analysis
 from cxlib.client import Client
 from cxlib.metrics import Comparison
+from cxlib.phrases import KIND_ORDER, METRIC_NAMES  # noqa: F401 - METRIC_NAMES is read as diagnosis.METRIC_NAMES too
 
 TOP_PAIN_POINTS = 3
 TOP_SCORECARD_ITEMS = 3
-METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "csi": "CSI", "ces": "CES"}
-KIND_ORDER = {"period-on-period": 0, "first-to-last": 1, "trend": 2}
 
 
 @dataclass

@@ -38,13 +38,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from cxlib import catalog, journey
 from cxlib import claims as claim_family
 from cxlib import diagnosis as diagnosis_texts
+from cxlib.phrases import amount, change_interval, decimals_for, from_preposition, lead_claim, lower_first
+from cxlib.phrases import metric_label, scale_of
 from cxlib.wording import Numbers, Words
 from cxlib.wording import unbroken as _unbroken
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "summary.html.j2"
-METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "csi": "CSI", "ces": "CES"}
-KIND_ORDER = {"period-on-period": 0, "first-to-last": 1, "trend": 2}
 MAX_FINDINGS = 5
 MAX_CHANGE_FINDINGS = 3      # of the five, at most this many are changes over time
 MAX_RECOMMENDATIONS = 3
@@ -100,63 +100,6 @@ def group_name(code: str, language: str) -> str:
     return catalog.label(entry, language) if entry else str(code).replace("_", " ")
 
 
-def _lower_first(text: str) -> str:
-    """``Split responsibilities`` → ``split responsibilities``; an acronym (``NPS …``) keeps its case."""
-    text = str(text).strip().rstrip(".")
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _metric_label(metric: str) -> str:
-    return METRIC_NAMES.get(metric, str(metric))
-
-
-def _scale(unit: str) -> str:
-    """``mean 1–7, higher = easier`` → ``1–7``."""
-    match = re.search(r"(\d+)\s*[–-]\s*(\d+)", str(unit))
-    return f"{match.group(1)}–{match.group(2)}" if match else ""
-
-
-def _decimals(unit: str) -> int:
-    """Answer-scale means carry two decimals; points and percentages none."""
-    return 2 if str(unit).startswith("mean") else 0
-
-
-def _amount(value: float, unit: str, numbers: Numbers, *, with_scale: bool = True) -> str:
-    """An unsigned amount of change in its unit: ``35 points``, ``4 percentage points``, ``0.30 on the 1–5 scale``."""
-    size = numbers.number(abs(value), _decimals(unit))
-    unit = str(unit)
-    if unit == "points":
-        return word("points", numbers.language, value=size)
-    if unit == "%":
-        return word("percentage_points", numbers.language, value=size)
-    if unit.startswith("mean") and with_scale and _scale(unit):
-        return word("scale_points", numbers.language, value=size, scale=_scale(unit))
-    return size
-
-
-def _change_interval(low: float, high: float, unit: str, numbers: Numbers, level: str) -> str:
-    """`` (95% interval: 20 to 50)``, as magnitudes when both bounds share a sign (the verb gives the direction).
-
-    Nothing when a bound is unknown.
-    """
-    if pd.isna(low) or pd.isna(high):
-        return ""
-    decimals = _decimals(unit)
-    if low < 0 and high < 0 or low > 0 and high > 0:
-        low, high = sorted((abs(low), abs(high)))
-    return word("change_interval", numbers.language, level=level, low=numbers.number(low, decimals),
-                high=numbers.number(high, decimals))
-
-
-def _from_prep(period: str, language: str) -> str:
-    """The Russian preposition before the first period: ``с 3 кв.``, but ``со 2 кв.`` (read "со второго")."""
-    if language != "ru":
-        return ""
-    return "со" if re.match(r"2\s", period) else "с"
-
-
 # --------------------------------------------------------------------------- the parts of the page
 
 
@@ -166,11 +109,11 @@ def _verdict(client: Any, result: Any) -> str:
     if stage is None:
         return client.lacks("lifecycle") or ""
     if stage.insufficient:
-        return word("verdict_insufficient", language, reason=_lower_first(stage.reason))
+        return word("verdict_insufficient", language, reason=lower_first(stage.reason))
     mandate = stage.mandate()
     names = list(mandate["name"])
-    mandates = list(dict.fromkeys(_lower_first(m) for m in mandate["mandate"]))
-    owners = list(dict.fromkeys(_lower_first(o) for o in mandate["owner"]))
+    mandates = list(dict.fromkeys(lower_first(m) for m in mandate["mandate"]))
+    owners = list(dict.fromkeys(lower_first(o) for o in mandate["owner"]))
     if len(mandates) > 1:
         mandates = [word("for_stage", language, text=text, stage=name) for text, name in zip(mandates, names, strict=True)]
     values = {"company": client.name, "mandate": "; ".join(mandates), "owner": format_list(owners, locale=language)}
@@ -202,19 +145,19 @@ def _tiles(client: Any, result: Any, numbers: Numbers) -> list[Tile]:
         metric, unit = row["metric"], str(row["unit"])
         if pd.isna(row["value"]):
             continue
-        decimals = _decimals(unit)
+        decimals = decimals_for(unit)
         if metric == "csat":
             value, caption = numbers.percent(row["value"]), word("caption_csat", language)
         else:
             value = numbers.number(row["value"], decimals)
             if metric == "ces":
                 caption = word("caption_ces_harder" if "harder" in unit else "caption_ces_easier", language,
-                               scale=_scale(unit))
+                               scale=scale_of(unit))
             elif metric == "csi":
-                caption = word("caption_csi", language, scale=_scale(unit))
+                caption = word("caption_csi", language, scale=scale_of(unit))
             else:
                 caption = word("caption_nps", language)
-        tile = Tile(label=_metric_label(metric), caption=caption, value=value,
+        tile = Tile(label=metric_label(metric), caption=caption, value=value,
                     interval=numbers.interval(row["low"], row["high"], decimals),
                     n=plural("answers", int(row["n"]), language, n=numbers.number(int(row["n"]))))
         claim = _company_change(result.changes, metric, latest) if latest else None
@@ -226,7 +169,7 @@ def _tiles(client: Any, result: Any, numbers: Numbers) -> list[Tile]:
                 tile.tone = "worse" if worse else "better"
                 tile.tone_word = word(tile.tone, language)
                 tile.change = word("change_up" if claim["diff"] > 0 else "change_down", language,
-                                   amount=_amount(claim["diff"], unit, numbers, with_scale=False), period=since)
+                                   amount=amount(claim["diff"], unit, numbers, with_scale=False), period=since)
             else:
                 tile.steady = word("no_change", language, period=since)
         tiles.append(tile)
@@ -241,15 +184,10 @@ def _tiles(client: Any, result: Any, numbers: Numbers) -> list[Tile]:
     return tiles
 
 
-def _lead(part: pd.DataFrame) -> pd.Series:
-    """The most specific claim of a place: period-on-period before first-to-last before trend, then the smallest p."""
-    return part.assign(_kind=part["kind"].map(KIND_ORDER).fillna(9)).sort_values(["_kind", "p_adjusted"]).iloc[0]
-
-
 def _change_sentence(part: pd.DataFrame, numbers: Numbers, level: str) -> str:
     """One place's significant changes: the lead claim in words, the other metrics that changed there named."""
     language = numbers.language
-    lead = _lead(part)
+    lead = lead_claim(part)
     unit, diff = str(lead["unit"]), float(lead["diff"])
     metric = lead["metric"]
     effort = ""
@@ -258,21 +196,21 @@ def _change_sentence(part: pd.DataFrame, numbers: Numbers, level: str) -> str:
         effort = word("more_effort" if (diff > 0) == harder else "less_effort", language)
     from_, to = numbers.period(lead["from"]), numbers.period(lead["to"])
     kind = {"period-on-period": "kind_period", "first-to-last": "kind_long"}.get(lead["kind"], "kind_trend")
-    values = {"metric": _metric_label(metric), "moved": word("rose" if diff > 0 else "fell", language),
-              "amount": _amount(diff, unit, numbers), "effort": effort, "from_": from_, "to": to,
-              "from_prep": _from_prep(from_, language), "kind": word(kind, language),
-              "interval": _change_interval(lead["low"], lead["high"], unit, numbers, level)}
+    values = {"metric": metric_label(metric), "moved": word("rose" if diff > 0 else "fell", language),
+              "amount": amount(diff, unit, numbers), "effort": effort, "from_": from_, "to": to,
+              "from_prep": from_preposition(from_, language), "kind": word(kind, language),
+              "interval": change_interval(lead["low"], lead["high"], unit, numbers, level)}
     others = []
     for other, claims in part.groupby("metric", sort=False):
         if other != metric:
             tone = word("worse" if bool(claims["worse"].iloc[0]) else "better", language)
-            others.append(f"{_metric_label(other)} ({tone})")
+            others.append(f"{metric_label(other)} ({tone})")
     also = word("also", language, metrics=", ".join(others)) if others else ""
     if lead["by"] == "":
         return word("change_company", language, **values) + also
     vs_rest = lead.get("vs_rest")
     rest = "" if pd.isna(vs_rest) else word("rest_above" if vs_rest > 0 else "rest_below", language,
-                                           amount=_amount(vs_rest, unit, numbers))
+                                           amount=amount(vs_rest, unit, numbers))
     key = {"channel": "change_channel", "segment": "change_segment"}.get(lead["by"], "change_other")
     return word(key, language, group=group_name(lead["group"], language), by=lead["by"], rest=rest, **values) + also
 
@@ -306,16 +244,16 @@ def _difference_findings(client: Any, result: Any, numbers: Numbers, level: str)
         return found
     stated = table[_significant(table) & (table["kind"] == "difference")]
     for _, claim in stated.iterrows():
-        interval = _change_interval(claim["low"], claim["high"], claim["unit"], numbers, level)
+        interval = change_interval(claim["low"], claim["high"], claim["unit"], numbers, level)
         if claim["source"] == "scorecard" and claim["diff"] > 0:
             found.append(("gap", word("delivery_gap", language, managers=numbers.percent(claim["value_to"]),
                                       customers=numbers.percent(claim["value_from"]),
-                                      gap=_amount(claim["diff"], "%", numbers), interval=interval)))
+                                      gap=amount(claim["diff"], "%", numbers), interval=interval)))
         elif claim["source"] == "customers" and claim["metric"] == "nps":
             top = re.search(r"\d+", str(claim["group"]))
             key = "top_customers_lower" if claim["diff"] < 0 else "top_customers_higher"
             found.append(("top", word(key, language, top=numbers.percent(float(top.group()) if top else 20),
-                                      amount=_amount(claim["diff"], "points", numbers), interval=interval)))
+                                      amount=amount(claim["diff"], "points", numbers), interval=interval)))
     return found
 
 
@@ -377,7 +315,7 @@ def _recommendation_text(row: pd.Series, table: pd.DataFrame, numbers: Numbers) 
     if not len(cited) or not (cited["source"] == "survey").all():
         return str(row["recommendation"])
     language = numbers.language
-    lead = _lead(cited)
+    lead = lead_claim(cited)
     if lead["kind"] == "period-on-period":
         when = diagnosis_texts.text("when_period", language, to=numbers.period(lead["to"]))
     else:
@@ -406,7 +344,7 @@ def _not_assessed(client: Any, numbers: Numbers) -> str:
     for need in ("lifecycle", "journey", "scorecard", "customers", "mystery_shopping"):
         if client.lacks(need):
             items.append(word(f"missing_{need}", language))
-    items += [word("missing_metric", language, metric=_metric_label(m)) for m in claim_family.METRICS
+    items += [word("missing_metric", language, metric=metric_label(m)) for m in claim_family.METRICS
               if client.lacks(m)]
     if client.lacks("rows"):
         items.append(word("missing_rows", language))

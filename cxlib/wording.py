@@ -147,6 +147,18 @@ class Numbers:
             return f"{month.group(2)}.{month.group(1)}"  # 03.2025: no case to decline after a preposition
         return label
 
+    def p_value(self, p: float) -> str:
+        """A p-value as the report writes it: ``< 0.001`` below a thousandth, else three decimals; "–" unknown.
+
+        Examples
+        --------
+        >>> Numbers("en").p_value(0.05), Numbers("ru").p_value(0.0001)
+        ('0.050', '<\xa00,001')
+        """
+        if pd.isna(p):
+            return "–"
+        return f"<\u00a0{self.number(0.001, 3)}" if float(p) < 0.001 else self.number(p, 3)
+
     def periods(self, labels: list[str]) -> str:
         """The headline periods: one, or the first and last of a pooled run joined by a dash."""
         if not labels:

@@ -19,8 +19,6 @@ Examples
 >>> client = cxlib.load_client("data/demo")                              # doctest: +SKIP
 >>> chapter.build(client, cxlib.diagnosis.diagnose(client)).lead         # doctest: +SKIP
 "Motorline Service is at the Go-Go stage of Adizes' lifecycle, 28 points ahead of the next stage, Adolescence."
->>> p_text(0.0004, Numbers("ru")), p_text(0.0123, Numbers("en"))
-('<\\xa00,001', '0.012')
 """
 
 from __future__ import annotations
@@ -32,28 +30,13 @@ from babel.lists import format_list
 
 from cxlib import catalog, lifecycle
 from cxlib.chapters import Bullets, Chapter, Column, Paragraph, Section, Table, figure
-from cxlib.summary import _lower_first
+from cxlib.phrases import lower_first
 from cxlib.wording import Numbers, Words
 
 KEY = "lifecycle"
 TOP_STAGES = 5      # the scores table shows the leading stages only; the chart shows all ten
 ROLE_STAGES = 3     # stage columns in the table by role, beside the role and its leading stage
 ROLES = ("owner", "manager", "staff")  # the roles the contract allows, in the order a reader expects them
-
-
-def p_text(p: float, numbers: Numbers) -> str:
-    """A p-value as the report writes it: ``< 0.001`` below a thousandth, otherwise three decimals; "–" unknown.
-
-    Examples
-    --------
-    >>> p_text(0.05, Numbers("en"))
-    '0.050'
-    """
-    if pd.isna(p):
-        return "–"
-    if p < 0.001:
-        return f"<\u00a0{numbers.number(0.001, 3)}"
-    return numbers.number(p, 3)
 
 
 def build(client: Any, result: Any) -> Chapter:
@@ -185,7 +168,7 @@ def _clarity(client: Any, stage: Any, words: Words, numbers: Numbers) -> Section
                            resamples=numbers.number(settings["resamples"]),
                            min=numbers.percent(100 * settings["min_stability"])))
     if pd.notna(stage.p_value):
-        items.append(words("chance", p=p_text(stage.p_value, numbers), max=numbers.number(settings["max_p_value"], 2)))
+        items.append(words("chance", p=numbers.p_value(stage.p_value), max=numbers.number(settings["max_p_value"], 2)))
     return Section(heading, [Bullets(items + _answered(stage, words, numbers))])
 
 
@@ -200,8 +183,8 @@ def _mandate(stage: Any, words: Words) -> Section:
     for key, row in mandate.iterrows():
         if len(mandate) > 1:
             blocks.append(Paragraph(words("at_stage", stage=row["name"])))
-        items = [words("mandate", mandate=_lower_first(row["mandate"])),
-                 words("owner", owner=_lower_first(row["owner"]))]
+        items = [words("mandate", mandate=lower_first(row["mandate"])),
+                 words("owner", owner=lower_first(row["owner"]))]
         blocks.append(Bullets(items))
         if own.get(key) != "000":  # "000" is the source article; anything else is the kit's own proposal
             blocks.append(Paragraph(words("kit_proposal"), small=True))

@@ -29,8 +29,9 @@ from cxlib import claims as claim_family
 from cxlib import plots
 from cxlib import survey as survey_analysis
 from cxlib.chapters import Chapter, Column, Figure, Paragraph, Section, Table, figure
-from cxlib.summary import METRIC_NAMES, _amount, _change_interval, _decimals, _from_prep, _scale, plural
-from cxlib.summary import _lead as first_claim
+from cxlib.phrases import METRIC_NAMES, amount, change_interval, decimals_for, from_preposition, scale_of
+from cxlib.phrases import lead_claim as first_claim
+from cxlib.summary import plural
 from cxlib.wording import Numbers, Words, unbroken
 
 KEY = "nps"
@@ -113,11 +114,6 @@ def _answers(ctx: _Context, n: float) -> str:
     return plural("answers", int(n), ctx.language, n=ctx.numbers.number(int(n)))
 
 
-def _p(ctx: _Context, p: float) -> str:
-    """An adjusted p-value as people read it: ``< 0.001`` or ``0.012``."""
-    return f"< {ctx.numbers.number(0.001, 3)}" if p < 0.001 else ctx.numbers.number(p, 3)
-
-
 def _headline_period(ctx: _Context) -> str:
     return ctx.numbers.periods(list(ctx.result.headline) or list(ctx.client.periods[-1:]))
 
@@ -151,11 +147,11 @@ def _top_share(ctx: _Context, claim: pd.Series) -> str:
 def _claim_sentence(ctx: _Context, claim: pd.Series) -> str:
     """A significant claim as a clause: where, what moved which way by how much, between which periods."""
     words, numbers, unit = ctx.words, ctx.numbers, str(claim["unit"])
-    interval = _change_interval(claim["low"], claim["high"], unit, numbers, ctx.level_text)
+    interval = change_interval(claim["low"], claim["high"], unit, numbers, ctx.level_text)
     diff = float(claim["diff"])
     if claim["kind"] == "difference":
         return words("top_lower" if diff < 0 else "top_higher", top=_top_share(ctx, claim),
-                     amount=_amount(diff, unit, numbers), interval=interval)
+                     amount=amount(diff, unit, numbers), interval=interval)
     effort = ""
     if claim["metric"] == "ces":
         harder = not claim_family.higher_is_better("ces", ctx.scales)
@@ -164,8 +160,8 @@ def _claim_sentence(ctx: _Context, claim: pd.Series) -> str:
     key = {"": "change_company", "channel": "change_channel", "segment": "change_segment"}.get(claim["by"],
                                                                                               "change_other")
     return words(key, metric=METRIC_NAMES[claim["metric"]], moved=words("rose" if diff > 0 else "fell"),
-                 amount=_amount(diff, unit, numbers), effort=effort, from_=from_, to=to,
-                 from_prep=_from_prep(from_, ctx.language), interval=interval, by=claim["by"],
+                 amount=amount(diff, unit, numbers), effort=effort, from_=from_, to=to,
+                 from_prep=from_preposition(from_, ctx.language), interval=interval, by=claim["by"],
                  kind=words("kind_trend") if claim["kind"] == "trend" else "",
                  group=ctx.client.label(claim["group"]))
 
@@ -199,7 +195,7 @@ def _heading(ctx: _Context, metric: str) -> str:
     key = f"heading_{metric}"
     if metric == "ces":
         key += "_easier" if claim_family.higher_is_better("ces", ctx.scales) else "_harder"
-    return ctx.words(key, scale=_scale(str(_headline_row(ctx, metric)["unit"])))
+    return ctx.words(key, scale=scale_of(str(_headline_row(ctx, metric)["unit"])))
 
 
 def _metric_section(ctx: _Context, metric: str, *, first: bool) -> Section:
@@ -265,7 +261,7 @@ def _intervals_chart(ctx: _Context, metric: str, table: pd.DataFrame) -> Figure:
     plots.intervals(table, x="period", language=ctx.language, ax=ax)
     unit = str(table["unit"].iloc[0])
     if ax.get_ylabel() == unit:  # a chart that labels the axis with the kit's unit code gets the client's words
-        ax.set_ylabel(ctx.words("axis_mean", metric=name, scale=_scale(unit)))
+        ax.set_ylabel(ctx.words("axis_mean", metric=name, scale=scale_of(unit)))
     return figure(fig, alt=ctx.words("alt_intervals", metric=name),
                   caption=ctx.words("caption_intervals", metric=name, level=ctx.level_text))
 
@@ -328,7 +324,7 @@ def _claims_section(ctx: _Context) -> Section:
 def _claim_row(ctx: _Context, claim: pd.Series) -> list[str]:
     """What changed (worse or better), when, from → to, the change with its interval, the adjusted p."""
     metric, words, numbers = claim["metric"], ctx.words, ctx.numbers
-    decimals = _decimals(str(claim["unit"]))
+    decimals = decimals_for(str(claim["unit"]))
     name = METRIC_NAMES.get(metric, str(metric))
     if claim["kind"] == "difference":
         what = words("where_top", metric=name, top=_top_share(ctx, claim))
@@ -344,7 +340,7 @@ def _claim_row(ctx: _Context, claim: pd.Series) -> list[str]:
         values = f"{_value(ctx, metric, claim['value_from'])} → {_value(ctx, metric, claim['value_to'])}"
     change = f"{_signed(ctx, claim['diff'], decimals)} {numbers.interval(claim['low'], claim['high'], decimals)}"
     what = words("worse" if bool(claim["worse"]) else "better", what=what)
-    return [what, when, values, change.strip(), _p(ctx, float(claim["p_adjusted"]))]
+    return [what, when, values, change.strip(), ctx.numbers.p_value(float(claim["p_adjusted"]))]
 
 
 # --------------------------------------------------------------------------- loyalty and the closed loop

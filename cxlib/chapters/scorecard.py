@@ -39,8 +39,7 @@ from babel.numbers import get_currency_symbol
 from cxlib import catalog
 from cxlib import scorecard as card_analysis
 from cxlib.chapters import Bullets, Chapter, Column, Paragraph, Section, Table, figure
-from cxlib.chapters.lifecycle import p_text
-from cxlib.summary import _lower_first
+from cxlib.phrases import lower_first
 from cxlib.wording import Numbers, Words
 
 KEY = "scorecard"
@@ -144,7 +143,7 @@ def _name(client: Any, metric: str, row: pd.Series, words: Words, *, in_text: bo
         name = client.label(metric)
         name = name[:1].upper() + name[1:]
     if in_text:
-        return _lower_first(name)
+        return lower_first(name)
     scale = re.search(r"(\d+)\s*[–-]\s*(\d+)", str(row["unit"])) if str(row["unit"]).startswith("mean") else None
     return words("name_scale", name=name, scale=f"{scale.group(1)}–{scale.group(2)}") if scale else name
 
@@ -330,7 +329,7 @@ def _trends(client: Any, card: Any, changes: pd.DataFrame, units: Units) -> Sect
             amount=units.attach(numbers.number(abs(row["change"]), decimals), unit),
             span=_span(row, numbers),
             low=numbers.number(row["low"], decimals), high=numbers.number(row["high"], decimals),
-            p=p_text(row["p_adjusted"], numbers))))
+            p=numbers.p_value(row["p_adjusted"]))))
     if len(tested) and not len(flagged):
         total = int(pd.to_numeric(changes["p"], errors="coerce").notna().sum()) if len(changes) else len(tested)
         blocks.append(Paragraph(words("trends_none", count=numbers.number(len(tested)), tested=numbers.number(total))))
@@ -360,5 +359,5 @@ def _gap(client: Any, card: Any, changes: pd.DataFrame, words: Words, numbers: N
                    n_customers=numbers.number(int(claim["n_from"])))
     key = "gap_significant" if bool(claim["significant"]) else "gap_not_significant"
     verdict = words(key, gap=numbers.number(claim["diff"]), interval=numbers.interval(claim["low"], claim["high"]),
-                    p=p_text(claim["p_adjusted"], numbers))
+                    p=numbers.p_value(claim["p_adjusted"]))
     return Section(words("heading_gap"), [Paragraph(f"{shares} {verdict}")])

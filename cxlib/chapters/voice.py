@@ -243,13 +243,6 @@ def _chart(reading: Reading, ranked: list[str]) -> Figure:
                   caption=words("chart_caption", level=level))
 
 
-def _p_value(p: float, reading: Reading) -> str:
-    """``< 0.001`` or ``0.012``, in the client's locale."""
-    if p < 0.001:
-        return reading.words("p_below", value=reading.numbers.number(0.001, 3))
-    return reading.numbers.number(p, 3)
-
-
 def _difference(row: pd.Series, reading: Reading) -> str:
     """``+29 (24–35)`` or ``−15 (−24 to −6)``, percentage points."""
     value = reading.numbers.number(row["diff"])
@@ -290,7 +283,7 @@ def differences_section(reading: Reading, comparison: pd.DataFrame | None) -> Se
                Column(reading.group(a, "title"), numeric=True), Column(reading.group(b, "title"), numeric=True),
                Column(words("difference_column"), numeric=True), Column(words("p_column"), numeric=True)]
     rows = [[row["name"], reading.estimate(row["topic"], a),
-             reading.estimate(row["topic"], b), _difference(row, reading), _p_value(row["p_holm"], reading)]
+             reading.estimate(row["topic"], b), _difference(row, reading), reading.numbers.p_value(row["p_holm"])]
             for _, row in found.iterrows()]
     blocks.append(Table(columns, rows, caption=words("differences_caption", level=numbers.percent(100 * reading.level),
                                                      tested=numbers.number(tested)),
