@@ -176,7 +176,7 @@ def _tiles(client: Any, result: Any, numbers: Numbers) -> list[Tile]:
     card = result.scorecard
     if card is not None and len(card.levels):
         met, behind = int(card.levels["met"].sum()), int(card.levels["behind"].sum())
-        total = int(card.levels["metrics"].sum())
+        total = _with_target(card.levels)
         if met + behind:
             tiles.append(Tile(label=word("scorecard_tile", language), caption=word("scorecard_caption", language),
                               value=word("of", language, part=numbers.number(met), whole=numbers.number(total)),
@@ -277,6 +277,11 @@ def _pain_point_finding(client: Any, result: Any, numbers: Numbers) -> str:
                 satisfied=satisfied.replace("  ", " "), effort=effort, next=after)
 
 
+def _with_target(levels: pd.DataFrame) -> int:
+    """Metrics that have a target (on it, behind it, or with too little data to tell): the scorecard chapter's base."""
+    return int(levels[["met", "behind", "insufficient"]].to_numpy().sum())
+
+
 def _scorecard_finding(client: Any, result: Any, numbers: Numbers) -> str:
     """How many scorecard metrics are behind their target, and the levels that lag most."""
     card = result.scorecard
@@ -286,9 +291,10 @@ def _scorecard_finding(client: Any, result: Any, numbers: Numbers) -> str:
     levels = card.levels[card.levels["behind"] > 0].sort_values(["score", "behind"], ascending=[True, False])
     weakest = levels.head(2)
     names = [word("scorecard_level", language, name=row["name"], behind=numbers.number(row["behind"]),
-                  metrics=numbers.number(row["metrics"])) for _, row in weakest.iterrows()]
+                  metrics=numbers.number(row["met"] + row["behind"] + row["insufficient"]))
+             for _, row in weakest.iterrows()]
     return plural("scorecard_levels", len(names), language, behind=numbers.number(card.levels["behind"].sum()),
-                  total=numbers.number(card.levels["metrics"].sum()),
+                  total=numbers.number(_with_target(card.levels)),
                   levels=format_list(names, locale=language))
 
 
