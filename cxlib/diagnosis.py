@@ -37,10 +37,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlib import catalog, claims as claim_family, journey, lifecycle, scorecard, survey as survey_analysis
+from cxlib import catalog, journey, lifecycle, scorecard
+from cxlib import claims as claim_family
+from cxlib import survey as survey_analysis
 from cxlib.client import Client
 from cxlib.metrics import Comparison
 from cxlib.phrases import KIND_ORDER, METRIC_NAMES  # noqa: F401 - METRIC_NAMES is read as diagnosis.METRIC_NAMES too
+from cxlib.topic_claims import topic_claims
 
 TOP_PAIN_POINTS = 3
 TOP_SCORECARD_ITEMS = 3
@@ -373,6 +376,11 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         trend_rows = scorecard.trend_claims(card.trends)
         if len(trend_rows):
             extra += trend_rows.to_dict("records")
+
+    if client.has_rows:  # what customers write: each topic's share among detractors against promoters
+        comments = topic_claims(survey, client.config, language, level)
+        if len(comments):
+            extra += comments.to_dict("records")
 
     # one family: every claim the report may state, adjusted together
     table = pd.concat([found, pd.DataFrame(extra).reindex(columns=claim_family.COLUMNS)], ignore_index=True) \

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 import cxlib
@@ -193,9 +192,25 @@ def test_topic_shares_match_a_wilson_interval_from_statsmodels(name):
     assert f"{detractors:,}".replace(",", "\xa0" if client.language == "ru" else ",") in table.caption
 
 
+def weighted_holm_by_hand(p: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Holm's weighted step-down (Holm 1979): order by p/w; the k-th adjusted p is the running maximum of
+    p_(k)·(sum of the weights not yet rejected)/w_(k), capped at 1."""
+    order = np.argsort(p / w, kind="stable")
+    remaining, running, adjusted = w.sum(), 0.0, np.empty(len(p))
+    for index in order:
+        running = max(running, min(1.0, p[index] * remaining / w[index]))
+        adjusted[index] = running
+        remaining -= w[index]
+    return adjusted
+
+
 @pytest.mark.parametrize("name", FOLDERS)
-def test_significant_topics_are_those_holm_rejects_over_every_topic(name):
-    client, chapter = built(name)
+def test_significant_topics_are_those_holm_rejects_over_the_reports_whole_family(name):
+    """The topic tests join every other claim of the report: statsmodels' z-tests for the topics (topics no one
+    mentions are no claim), the diagnosis' own p-values for the other claims, and statsmodels' Holm over them all."""
+    client = cxlib.load_client(FOLDERS[name])
+    result = cxlib.diagnosis.diagnose(client)
+    chapter = chapter_voice.build(client, result)
     words = Words("chapters/voice", client.language)
     survey = raw_survey(FOLDERS[name])
     commented = survey[survey["comment"].str.strip() != ""]
@@ -203,22 +218,34 @@ def test_significant_topics_are_those_holm_rejects_over_every_topic(name):
     tagged = voice.tag(commented["comment"], language="auto", topics=topics)
     nps = pd.to_numeric(commented["nps"], errors="coerce")
     critics, promoters = tagged[(nps <= 6).to_numpy()], tagged[(nps >= 9).to_numpy()]
-    p_values = []
+    keys, p_values = [], []
     for key in tagged.columns:
         counts = np.array([critics[key].sum(), promoters[key].sum()])
-        p_values.append(1.0 if counts.sum() == 0 else
-                        proportions_ztest(counts, np.array([len(critics), len(promoters)]))[1])
-    reject, adjusted, _, _ = multipletests(p_values, alpha=0.05, method="holm")
+        if tagged[key].sum():
+            keys.append(key)
+            p_values.append(proportions_ztest(counts, np.array([len(critics), len(promoters)]))[1])
+    family_table = result.changes
+    topics_in_family = family_table[family_table["source"] == "comments"].set_index("metric")
+    assert list(topics_in_family.loc[keys, "p"]) == pytest.approx(p_values, rel=1e-9)
+    tested = pd.to_numeric(family_table["p"], errors="coerce").notna().to_numpy()
+    weights = cxlib.diagnosis._weights(family_table)  # the design: comparisons fixed in advance weigh more
+    every = weighted_holm_by_hand(pd.to_numeric(family_table["p"], errors="coerce").to_numpy()[tested],
+                                  weights[tested])
+    by_claim = dict(zip(family_table["claim"][tested], every, strict=True))
+    adjusted = [by_claim[topics_in_family.loc[key, "claim"]] for key in keys]
+    others = family_table[tested & (family_table["source"] != "comments").to_numpy()]
+    reject = [p < 0.05 for p in adjusted]
     names = {t["key"]: t["name"] for t in topics}
-    expected = {names[key] for key, r in zip(tagged.columns, reject, strict=True) if r}
+    expected = {names[key] for key, r in zip(keys, reject, strict=True) if r}
     table = table_under(chapter, words("differences_heading_nps_group"))
     assert {row[0] for row in table.rows} == expected
     shown = {row[0]: row[-1] for row in table.rows}
-    for key, p in zip(tagged.columns, adjusted, strict=True):
+    for key, p in zip(keys, adjusted, strict=True):
         if names[key] in shown and p >= 0.001:
             assert shown[names[key]].replace(",", ".") == f"{p:.3f}"
     family = " ".join(b.text for s in chapter.sections for b in s.blocks if b.kind == "paragraph")
-    assert re.search(rf"\b{len(topics)}\b", family), "the number of comparisons tested is said"
+    size = f"{len(keys) + len(others):,}".replace(",", "\xa0" if client.language == "ru" else ",")
+    assert re.search(rf"\b{len(keys)}\b", family) and size in family, "the comparisons and the family's size are said"
 
 
 @pytest.mark.parametrize("name", FOLDERS)

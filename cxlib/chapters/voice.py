@@ -41,6 +41,7 @@ from babel.lists import format_list
 from cxlib import journey, voice
 from cxlib.chapters import Chapter, Column, Figure, Paragraph, Section, Table, figure
 from cxlib.metrics import share
+from cxlib.topic_claims import SOURCE
 from cxlib.wording import Numbers, Words
 
 KEY = "voice"
@@ -132,7 +133,7 @@ def build(client: Any, result: Any) -> Chapter:
     if gap:
         return Chapter(KEY, words("title"), unavailable=gap)
     reading = read(client, result)
-    comparison = compare(reading)
+    comparison = compare(reading, getattr(result, "changes", None))
     sections = [topics_section(reading), differences_section(reading, comparison),
                 quotes_section(reading, comparison)]
     if not client.lacks("reason_code"):
@@ -168,12 +169,26 @@ def read(client: Any, result: Any) -> Reading:
                    tagged, shares, grouping, order[:-1] if grouping else [], order[-1])
 
 
-def compare(reading: Reading) -> pd.DataFrame | None:
-    """One family of tests, a topic each: the first group against the last, Holm-adjusted (None without groups)."""
+def compare(reading: Reading, family: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """A test per topic, the first group against the last (None without groups), judged within the report's family.
+
+    ``family`` is the diagnosis' claims (:func:`cxlib.diagnosis.diagnose`'s ``changes``): a topic is significant
+    when its claim there is, after Holm's adjustment over every claim of the report; ``attrs["family"]`` is the
+    family's size. Without it (a chapter built on its own) the topics form a family by themselves.
+    """
     if not reading.grouping or min(reading.comments(g) for g in (reading.groups[0], reading.groups[-1])) == 0:
         return None
-    return voice.topic_comparison(reading.survey, reading.tagged, topics=reading.topics, language=reading.language,
-                                  level=reading.level)
+    comparison = voice.topic_comparison(reading.survey, reading.tagged, topics=reading.topics,
+                                        language=reading.language, level=reading.level)
+    comparison.attrs["family"] = int(comparison["p_value"].notna().sum())
+    if family is not None and len(family) and (family["source"] == SOURCE).any():
+        claims = family[family["source"] == SOURCE].set_index("metric")
+        comparison["p_holm"] = comparison["topic"].map(claims["p_adjusted"])
+        comparison["significant"] = comparison["topic"].map(claims["significant"]).fillna(False).astype(bool)
+        comparison["p_value"] = comparison["p_value"].where(comparison["topic"].isin(claims.index))
+        comparison.attrs["family"] = int(family.attrs.get("tested", pd.to_numeric(family["p"], errors="coerce")
+                                                          .notna().sum()))
+    return comparison
 
 
 def lead(client: Any, reading: Reading) -> str:
@@ -262,10 +277,10 @@ def differences_section(reading: Reading, comparison: pd.DataFrame | None) -> Se
         return Section(heading, [Paragraph(words("group_silent", Group=reading.group(silent, "title")))])
     names = {"a": reading.group(a), "b": reading.group(b), "a_of": reading.group(a, "of"),
              "b_of": reading.group(b, "of")}
-    tested = int(comparison["p_value"].notna().sum())
+    tested, family = int(comparison["p_value"].notna().sum()), comparison.attrs["family"]
     alpha = numbers.percent(100 * (1 - reading.level))
     blocks: list[Any] = [Paragraph(words.plural("tested", tested, tested=numbers.number(tested), alpha=alpha,
-                                                **names))]
+                                                family=numbers.number(family), **names))]
     found = comparison[comparison["significant"].fillna(False).astype(bool)]
     # the first group's topics first, then the last group's, each the largest difference first
     found = pd.concat([found[found["diff"] > 0], found[found["diff"] <= 0].iloc[::-1]])
@@ -286,7 +301,7 @@ def differences_section(reading: Reading, comparison: pd.DataFrame | None) -> Se
              reading.estimate(row["topic"], b), _difference(row, reading), reading.numbers.p_value(row["p_holm"])]
             for _, row in found.iterrows()]
     blocks.append(Table(columns, rows, caption=words("differences_caption", level=numbers.percent(100 * reading.level),
-                                                     tested=numbers.number(tested)),
+                                                     tested=numbers.number(family)),
                         empty=words("differences_empty")))
     return Section(heading, blocks)
 
