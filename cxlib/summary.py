@@ -35,11 +35,25 @@ import pandas as pd
 from babel.lists import format_list
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from cxlib import catalog, journey
+from cxlib import catalog
 from cxlib import claims as claim_family
 from cxlib import diagnosis as diagnosis_texts
-from cxlib.phrases import amount, change_interval, decimals_for, from_preposition, lead_claim, lower_first
-from cxlib.phrases import metric_label, scale_of
+from cxlib.findings import (
+    comment_finding,
+    pain_point_finding,
+    scorecard_finding,
+    with_target,
+)
+from cxlib.phrases import (
+    amount,
+    change_interval,
+    decimals_for,
+    from_preposition,
+    lead_claim,
+    lower_first,
+    metric_label,
+    scale_of,
+)
 from cxlib.wording import Numbers, Words
 from cxlib.wording import unbroken as _unbroken
 
@@ -176,7 +190,7 @@ def _tiles(client: Any, result: Any, numbers: Numbers) -> list[Tile]:
     card = result.scorecard
     if card is not None and len(card.levels):
         met, behind = int(card.levels["met"].sum()), int(card.levels["behind"].sum())
-        total = _with_target(card.levels)
+        total = with_target(card.levels)
         if met + behind:
             tiles.append(Tile(label=word("scorecard_tile", language), caption=word("scorecard_caption", language),
                               value=word("of", language, part=numbers.number(met), whole=numbers.number(total)),
@@ -257,60 +271,21 @@ def _difference_findings(client: Any, result: Any, numbers: Numbers, level: str)
     return found
 
 
-def _pain_point_finding(client: Any, result: Any, numbers: Numbers) -> str:
-    """The journey's worst pain point, with its share satisfied and the next two by name."""
-    points = result.pain_points
-    if points is None or not len(points):
-        return ""
-    language = client.language
-    top = points.iloc[0]
-    stages = journey.stage_names(language)
-    satisfied = "" if pd.isna(top.get("satisfied")) else word(
-        "pain_satisfied", language, share=numbers.percent(top["satisfied"]),
-        interval=numbers.interval(top.get("satisfied_low"), top.get("satisfied_high")))
-    effort = "" if not satisfied or pd.isna(top.get("high_effort")) else word(
-        "pain_effort", language, share=numbers.percent(top["high_effort"]))
-    quote = (lambda name: f"«{name}»") if language == "ru" else (lambda name: name)
-    following = [quote(name) for name in points["name"].iloc[1:3]]
-    after = word("pain_next", language, names=format_list(following, locale=language)) if following else ""
-    return word("pain_point", language, name=top["name"], stage=stages.get(top["stage"], top["stage"]),
-                satisfied=satisfied.replace("  ", " "), effort=effort, next=after)
-
-
-def _with_target(levels: pd.DataFrame) -> int:
-    """Metrics that have a target (on it, behind it, or with too little data to tell): the scorecard chapter's base."""
-    return int(levels[["met", "behind", "insufficient"]].to_numpy().sum())
-
-
-def _scorecard_finding(client: Any, result: Any, numbers: Numbers) -> str:
-    """How many scorecard metrics are behind their target, and the levels that lag most."""
-    card = result.scorecard
-    if card is None or not len(card.levels) or not int(card.levels["behind"].sum()):
-        return ""
-    language = client.language
-    levels = card.levels[card.levels["behind"] > 0].sort_values(["score", "behind"], ascending=[True, False])
-    weakest = levels.head(2)
-    names = [word("scorecard_level", language, name=row["name"], behind=numbers.number(row["behind"]),
-                  metrics=numbers.number(row["met"] + row["behind"] + row["insufficient"]))
-             for _, row in weakest.iterrows()]
-    return plural("scorecard_levels", len(names), language, behind=numbers.number(card.levels["behind"].sum()),
-                  total=numbers.number(_with_target(card.levels)),
-                  levels=format_list(names, locale=language))
-
-
 def _findings(client: Any, result: Any, numbers: Numbers, level: str) -> list[str]:
     """At most five findings, read as: changes, the comparisons fixed in advance, the journey, the scorecard.
 
     When more than five qualify, the changes keep their places (at most
-    three), then the worst pain point, the managers' view against the
-    customers', the scorecard and the top customers, in that order.
+    three), then the worst pain point, the topic detractors raise most, the
+    managers' view against the customers', the scorecard and the top
+    customers, in that order.
     """
     differences = dict(_difference_findings(client, result, numbers, level))
     candidates = [("change", text) for text in _change_findings(client, result, numbers, level)]
-    candidates += [("journey", _pain_point_finding(client, result, numbers)), ("gap", differences.get("gap", "")),
-                   ("scorecard", _scorecard_finding(client, result, numbers)), ("top", differences.get("top", ""))]
+    candidates += [("journey", pain_point_finding(client, result, numbers)),
+                   ("comments", comment_finding(client, result, numbers, level)), ("gap", differences.get("gap", "")),
+                   ("scorecard", scorecard_finding(client, result, numbers)), ("top", differences.get("top", ""))]
     chosen = [(kind, text) for kind, text in candidates if text][:MAX_FINDINGS]
-    reading = {"change": 0, "gap": 1, "top": 2, "journey": 3, "scorecard": 4}
+    reading = {"change": 0, "gap": 1, "top": 2, "journey": 3, "comments": 4, "scorecard": 5}
     return [text for kind, text in sorted(chosen, key=lambda item: reading[item[0]])]
 
 
