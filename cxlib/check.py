@@ -131,6 +131,39 @@ def second_recommendation_chapter(client) -> list[str]:
     return [chapter, chapter.lstrip("0")]
 
 
+def _top_complaint(client) -> dict[str, Any] | None:
+    """The topic the lowest group writes about most often compared with the highest, as a claim of the family."""
+    from cxlib import voice
+    from cxlib.diagnosis import diagnose
+
+    table = diagnose(client).changes
+    raised = table[(table["source"] == "comments") & table["significant"] & (table["worse"].fillna(False) == True)]  # noqa: E712
+    if raised.empty:
+        return None
+    key = raised.sort_values(["diff", "p_adjusted"], ascending=[False, True]).iloc[0]["metric"]
+    topics = {language: {t["key"]: t for t in voice.topics_for(client.config, language)} for language in ("en", "ru")}
+    return {"key": key, "names": [topics[lang][key]["name"] for lang in ("en", "ru")],
+            "stage": topics["en"][key]["stage"]}
+
+
+def top_complaint_topic(client) -> list[str]:
+    found = _top_complaint(client)
+    return [found["key"], *found["names"]] if found else ["none"]
+
+
+def top_complaint_stage(client) -> list[str]:
+    found = _top_complaint(client)
+    if not found:
+        return ["none"]
+    stage = next(s for s in catalog.journey_stages() if s["key"] == found["stage"])
+    return [stage["key"], catalog.label(stage, "en"), catalog.label(stage, "ru")]
+
+
+def commented_share(client) -> float:
+    comments = client.survey["comment"].astype(object).where(client.survey["comment"].notna(), "")
+    return 100 * float((comments.astype(str).str.strip() != "").mean())
+
+
 REAL_WORDS = ["significant", "real", "test", "noise", "chance", "значим", "случайн", "тест", "реальн"]
 
 
@@ -151,7 +184,7 @@ def lead_recommendation_rubric(client) -> list[tuple[str, list[str]]]:
 COMPUTE: dict[str, Callable] = {f.__name__: f for f in (
     lifecycle_margin, stage_owner_option, worst_financial_metric, delivery_gap_points, top_pain_point,
     company_change_real, changed_channel, sample_size_45_35_20, nps_sentence_rubric, lead_recommendation_rubric,
-    second_recommendation_chapter)}
+    second_recommendation_chapter, top_complaint_topic, top_complaint_stage, commented_share)}
 
 
 # --------------------------------------------------------------------------- checking
