@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+from cxlib.plots.control import control_chart
 from cxlib.plots.journey import funnel, journey_map, priority_matrix
 from cxlib.plots.lifecycle import lifecycle_curve
 from cxlib.plots.palette import GREY, NOTE, NPS_COLOURS, OKABE_ITO, STATUS_COLOURS
@@ -48,6 +49,7 @@ __all__ = [
     "STATUS_COLOURS",
     "Label",
     "composition",
+    "control_chart",
     "funnel",
     "intervals",
     "journey_map",
