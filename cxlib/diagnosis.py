@@ -37,12 +37,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlib import catalog, journey, lifecycle, scorecard
+from cxlib import catalog, journey, lifecycle, scorecard, spc
 from cxlib import claims as claim_family
 from cxlib import survey as survey_analysis
 from cxlib.client import Client
 from cxlib.metrics import Comparison
 from cxlib.phrases import KIND_ORDER, METRIC_NAMES  # noqa: F401 - METRIC_NAMES is read as diagnosis.METRIC_NAMES too
+from cxlib.spc_claims import chart_claims
 from cxlib.topic_claims import topic_claims
 
 TOP_PAIN_POINTS = 3
@@ -99,6 +100,9 @@ class Diagnosis:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)
+
+
+CONTROL_METRICS = ("nps", "csat")  # the headline metrics charted month by month (cxlib.chapters.control)
 
 
 def text(key: str, language: str, **values: Any) -> str:
@@ -381,6 +385,13 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         comments = topic_claims(survey, client.config, language, level)
         if len(comments):
             extra += comments.to_dict("records")
+
+    if client.has_rows and survey["date"].notna().any():  # control charts: each month, and the level's patterns
+        for metric in (m for m in CONTROL_METRICS if m in present):
+            chart = spc.control_chart(client.answers, metric, "month", scales=scales, language=language)
+            rows = chart_claims(chart)
+            if len(rows):
+                extra += rows.to_dict("records")
 
     # one family: every claim the report may state, adjusted together
     table = pd.concat([found, pd.DataFrame(extra).reindex(columns=claim_family.COLUMNS)], ignore_index=True) \

@@ -357,8 +357,11 @@ def explain(chart: pd.DataFrame, language: str = "en") -> str:
     return ""
 
 
-def signals_as_claims(chart: pd.DataFrame, *, level: float | None = None) -> pd.DataFrame:
-    """Each period beyond its limits as a claim row, in the columns of :func:`cxlib.claims.family`.
+def signals_as_claims(chart: pd.DataFrame, *, level: float | None = None, every_period: bool = False) -> pd.DataFrame:
+    """Each period beyond its limits (or, with ``every_period``, each judged period) as a claim row.
+
+    The rows are in the columns of :func:`cxlib.claims.family`. A family must hold every test looked at, not only
+    the ones that came out beyond the limits, so the report adds every judged period (``every_period=True``).
 
     The claim is "this period differs from the process centre": ``from`` is the
     chart's first period, ``to`` the period; ``value_from`` the centre,
@@ -378,8 +381,8 @@ def signals_as_claims(chart: pd.DataFrame, *, level: float | None = None) -> pd.
     """
     attrs = chart.attrs
     level = settings()["level"] if level is None else level
-    beyond = chart[chart["rule"].str.contains(RULES[0], regex=False)]
-    if not len(beyond):
+    beyond = chart[chart["judged"]] if every_period else chart[chart["rule"].str.contains(RULES[0], regex=False)]
+    if not len(beyond) or not attrs.get("judged", True):
         return pd.DataFrame({column: pd.Series(dtype=object) for column in CLAIM_COLUMNS})
     sigma_z, quantile = attrs["sigma_z"], float(stats.norm.ppf(0.5 + level / 2))
     diff = beyond["value"] - beyond["centre"]

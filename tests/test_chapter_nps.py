@@ -297,7 +297,8 @@ def test_survey_without_nps_leads_with_the_headline_metric(no_nps):
     client, _, chapter = no_nps
     assert client.metrics[0] == "csat" and "NPS" not in chapter.title
     assert chapter.lead.startswith("CSAT") and chapter.sections[0].heading.startswith("CSAT")
-    assert len(figures(chapter)) == 3  # an intervals chart per metric; no composition without NPS
+    # an intervals chart per metric, no composition without NPS, and the CSAT control chart
+    assert len(figures(chapter)) == 4
     assert "NPS answers" in section(chapter, "Two sides").blocks[0].text
     assert "NPS answers" in section(chapter, "Closed loop").blocks[0].text
 

@@ -29,6 +29,7 @@ from babel.numbers import format_percent
 from cxlib import plots, spc
 from cxlib.chapters import Paragraph, Section, figure
 from cxlib.phrases import METRIC_NAMES
+from cxlib.spc_claims import PATTERN_KIND
 from cxlib.wording import MINUS, Numbers, Words
 
 KEY = "control"
@@ -65,11 +66,20 @@ def control_sections(client: Any, result: Any) -> list[Section]:
     for metric in (m for m in METRICS if m in client.metrics):
         chart = spc.control_chart(client.answers, metric, FREQ, scales=client.config["scales"],
                                   language=client.language)
-        sections.append(_section(chart, metric, unit, words, numbers))
+        sections.append(_section(chart, metric, unit, words, numbers, _claims_of(result, metric)))
     return sections
 
 
-def _section(chart: pd.DataFrame, metric: str, unit: str, words: Words, numbers: Numbers) -> Section:
+def _claims_of(result: Any, metric: str) -> pd.DataFrame | None:
+    """This metric's control-chart claims in the report's family (None when the chart was built on its own)."""
+    family = getattr(result, "changes", None)
+    if family is None or not len(family):
+        return None
+    return family[(family["source"] == spc.SOURCE) & (family["metric"] == metric)]
+
+
+def _section(chart: pd.DataFrame, metric: str, unit: str, words: Words, numbers: Numbers,
+             claims: pd.DataFrame | None = None) -> Section:
     """The chart and its sentence; a small note when some periods were too small to judge."""
     name = METRIC_NAMES[metric]
     fig, ax = plt.subplots(figsize=CHART_SIZE)
@@ -79,14 +89,19 @@ def _section(chart: pd.DataFrame, metric: str, unit: str, words: Words, numbers:
     caption = words("caption", metric=name, unit=words(f"unit_{unit}"), units=words(f"units_{unit}"))
     blocks: list[Any] = [figure(fig, alt=words("alt", metric=name, unit=words(f"unit_{unit}"), first=first,
                                                 last=last), caption=caption),
-                         Paragraph(verdict(chart, metric, unit, words, numbers))]
+                         Paragraph(verdict(chart, metric, unit, words, numbers, claims))]
     if chart.attrs["judged"] and chart.attrs["small"]:
         blocks.append(Paragraph(spc.explain(chart, numbers.language), small=True))
     return Section(words("heading", metric=name), blocks)
 
 
-def verdict(chart: pd.DataFrame, metric: str, unit: str, words: Words, numbers: Numbers) -> str:
+def verdict(chart: pd.DataFrame, metric: str, unit: str, words: Words, numbers: Numbers,
+            claims: pd.DataFrame | None = None) -> str:
     """The one sentence a control chart supports: special causes, a shift, common causes, or why it cannot say.
+
+    With ``claims`` (the metric's control-chart rows of the report's family), a month is called a special cause,
+    and the level a shift, only when its claim is significant after the family's adjustment; a month beyond its
+    limits that is not is said as such.
 
     Examples
     --------
@@ -107,6 +122,12 @@ def verdict(chart: pd.DataFrame, metric: str, unit: str, words: Words, numbers: 
                      units_with=words(f"units_with_{unit}", answers=answers))
     pattern = _pattern(attrs, unit, words, numbers)
     beyond = chart[chart["rule"].str.contains(spc.RULES[0], regex=False)]
+    unclaimed = beyond.iloc[0:0]
+    if claims is not None:
+        claimed = claims[claims["significant"].astype(bool)]
+        special = set(claimed.loc[claimed["kind"] == spc.KIND, "to"])
+        unclaimed, beyond = beyond[~beyond["period"].isin(special)], beyond[beyond["period"].isin(special)]
+        pattern = pattern if (claimed["kind"] == PATTERN_KIND).any() else ""
     if len(beyond):
         points = format_list([_point(row, metric, words, numbers) for _, row in beyond.iterrows()],
                              locale=numbers.language)
@@ -115,6 +136,10 @@ def verdict(chart: pd.DataFrame, metric: str, unit: str, words: Words, numbers: 
     if pattern:
         return words("shift", unit=unit_word, metric=name, pattern=pattern)
     judged = chart[chart["judged"]]["period"]
+    if len(unclaimed):
+        points = format_list([_point(row, metric, words, numbers) for _, row in unclaimed.iterrows()],
+                             locale=numbers.language)
+        return words("beyond_not_claimed", metric=name, points=points)
     return words("common", unit=unit_word, metric=name, first=numbers.period(judged.iloc[0]),
                  last=numbers.period(judged.iloc[-1]))
 

@@ -29,7 +29,15 @@ from cxlib import claims as claim_family
 from cxlib import plots
 from cxlib import survey as survey_analysis
 from cxlib.chapters import Chapter, Column, Figure, Paragraph, Section, Table, figure
-from cxlib.phrases import METRIC_NAMES, amount, change_interval, decimals_for, from_preposition, scale_of
+from cxlib.chapters.control import control_sections
+from cxlib.phrases import (
+    METRIC_NAMES,
+    amount,
+    change_interval,
+    decimals_for,
+    from_preposition,
+    scale_of,
+)
 from cxlib.phrases import lead_claim as first_claim
 from cxlib.summary import plural
 from cxlib.wording import Numbers, Words, unbroken
@@ -85,6 +93,7 @@ def build(client: Any, result: Any) -> Chapter:
     ctx = _Context(client, result, words, numbers, level, numbers.percent(level * 100), client.language,
                    client.config["scales"])
     sections = [_metric_section(ctx, metric, first=i == 0) for i, metric in enumerate(metrics)]
+    sections += control_sections(client, result)  # month by month: special causes, judged within the family
     sections += [_claims_section(ctx), _loyalty_section(ctx), _closed_loop_section(ctx)]
     title = words("title", metrics=format_list([METRIC_NAMES[m] for m in metrics], locale=client.language))
     answered = [m for m in metrics if _headline_row(ctx, m)["n"]]  # a question not asked lately cannot lead
