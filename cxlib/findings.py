@@ -81,3 +81,21 @@ def scorecard_finding(client: Any, result: Any, numbers: Numbers) -> str:
     return plural("scorecard_levels", len(names), language, behind=numbers.number(card.levels["behind"].sum()),
                   total=numbers.number(with_target(card.levels)),
                   levels=format_list(names, locale=language))
+
+
+def control_finding(client: Any, result: Any, numbers: Numbers, level: str) -> str:
+    """The month a control chart calls a special cause, when that is a claim of the family; else empty."""
+    from cxlib import spc
+    from cxlib.phrases import METRIC_NAMES
+
+    table = result.changes
+    special = table[(table["source"] == spc.SOURCE) & (table["kind"] == spc.KIND) & table["significant"]]
+    if special.empty:
+        return ""
+    row = special.sort_values("p_adjusted").iloc[0]
+    percent = row["metric"] == "csat"
+    show = numbers.percent if percent else (lambda value: numbers.number(value))
+    return word("control_special", client.language, metric=METRIC_NAMES.get(row["metric"], row["metric"]),
+                period=numbers.period(row["to"]), value=show(row["value_to"]), centre=show(row["value_from"]),
+                diff=amount(row["diff"], "%" if percent else "points", numbers),
+                interval=change_interval(row["low"], row["high"], "%" if percent else "points", numbers, level))

@@ -38,12 +38,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from cxlib import catalog
 from cxlib import claims as claim_family
 from cxlib import diagnosis as diagnosis_texts
-from cxlib.findings import (
-    comment_finding,
-    pain_point_finding,
-    scorecard_finding,
-    with_target,
-)
+from cxlib.findings import comment_finding, control_finding, pain_point_finding, scorecard_finding, with_target
 from cxlib.phrases import (
     amount,
     change_interval,
@@ -281,11 +276,12 @@ def _findings(client: Any, result: Any, numbers: Numbers, level: str) -> list[st
     """
     differences = dict(_difference_findings(client, result, numbers, level))
     candidates = [("change", text) for text in _change_findings(client, result, numbers, level)]
-    candidates += [("journey", pain_point_finding(client, result, numbers)),
+    candidates += [("control", control_finding(client, result, numbers, level)),
+                   ("journey", pain_point_finding(client, result, numbers)),
                    ("comments", comment_finding(client, result, numbers, level)), ("gap", differences.get("gap", "")),
                    ("scorecard", scorecard_finding(client, result, numbers)), ("top", differences.get("top", ""))]
     chosen = [(kind, text) for kind, text in candidates if text][:MAX_FINDINGS]
-    reading = {"change": 0, "gap": 1, "top": 2, "journey": 3, "comments": 4, "scorecard": 5}
+    reading = {"change": 0, "control": 1, "gap": 2, "top": 3, "journey": 4, "comments": 5, "scorecard": 6}
     return [text for kind, text in sorted(chosen, key=lambda item: reading[item[0]])]
 
 
