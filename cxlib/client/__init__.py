@@ -28,6 +28,7 @@ from cxlib.client.config import LANGUAGES, PERIOD_FREQUENCIES, _read_config, _wi
 from cxlib.client.convert import DONT_KNOW
 from cxlib.client.counts import COUNT_KEYS, _count_problems, csat_from_csi, period_labels, survey_counts, with_csat_counts
 from cxlib.client.problems import DataError, Problem, SourceInfo
+from cxlib.client.ratings import attributes, rating_notes
 from cxlib.client.reading import ReadFailed, _read_text_table, _read_workbook
 from cxlib.client.validate import _empty_table, _validate_table, mapped_headers
 
@@ -188,6 +189,12 @@ class Client:
         return nps_rows.groupby(by, observed=True)["n"].sum().astype(int)
 
     @property
+    def ratings(self) -> pd.DataFrame:
+        """The survey's attribute ratings (``rating_<attribute>`` columns): column, attribute, the name in the
+        client's language, touchpoint, stage, scale (min, max) and top-box points, from ``[ratings]``."""
+        return attributes(self.config, list(self.survey.columns), self.language)
+
+    @property
     def customers(self) -> pd.DataFrame:
         return self.tables["customers"]
 
@@ -280,6 +287,7 @@ def load_client(path: str | Path) -> Client:
     if problems:
         raise DataError(folder, problems)
     csat_source = _finish_survey(tables, config, notes)
+    notes += rating_notes(config, tables["survey"], tables["journey"])
     return Client(folder, config, tables, sources, notes, csat_source)
 
 

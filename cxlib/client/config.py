@@ -8,6 +8,7 @@ from typing import Any
 
 from cxlib import catalog
 from cxlib.client.problems import Problem
+from cxlib.client.ratings import check_ratings, is_rating
 
 LANGUAGES = ("en", "ru")
 PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
@@ -45,6 +46,7 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     config = _with_defaults(config)
     _check_ces(config["scales"]["ces"], bad)
     _check_csat(config["scales"], bad)
+    check_ratings(config, bad)
     _check_columns(config, bad)
     order = str(config["dates"].get("order", "")).upper()
     if order and order not in DATE_ORDERS:
@@ -72,7 +74,7 @@ def schema_problems(config: dict[str, Any]) -> list[tuple[str, Any, str]]:
     >>> schema_problems({"name": "X", "targets": {"nps": "thirty"}, "langauge": "ru"})
     [('targets.nps', 'thirty', 'must be a number'), ('langauge', 'ru', 'is not a client.toml key (known: \
 name, language, currency, periods, scales, reason_codes, targets, benchmarks, columns, dates, overrides, topics, \
-labels)')]
+labels, ratings)')]
     """
     schema = catalog.load("client_toml")
     found: list[tuple[str, Any, str]] = []
@@ -87,7 +89,7 @@ labels)')]
             elif not _fits(value, kind):
                 article = "" if kind == "text" else "an " if kind[0] in "aeiou" else "a "
                 found.append((where, value, f"must be {article}{kind}"))
-            elif kind == "table" and (children := schema.get(where) or schema.get(f"{path}.*" if path else "")):
+            elif kind == "table" and (children := _rules(schema, path, key)):
                 walk(value, where, children)
             elif kind == "list of tables":
                 complete = []
@@ -102,6 +104,15 @@ labels)')]
 
     walk(config, "", schema["root"])
     return found
+
+
+def _rules(schema: dict[str, Any], path: str, key: str) -> dict[str, Any] | None:
+    """The schema's rules for the table at ``path.key``: its own, else its parent's ``*`` (``ratings.*``), else the
+    same key under any sibling of the parent (``ratings.*.scale`` for ``ratings.wifi.scale``)."""
+    where = f"{path}.{key}" if path else key
+    parent, _, _ = path.rpartition(".")
+    return (schema.get(where) or (schema.get(f"{path}.*") if path else None)
+            or (schema.get(f"{parent}.*.{key}") if parent else None))
 
 
 def _drop(config: dict[str, Any], key: str) -> None:
@@ -173,10 +184,13 @@ def _check_columns(config: dict[str, Any], bad) -> None:
             config["columns"].pop(table)
             continue
         known = {column["name"] for column in contract[table]["columns"]}
+        patterns = " or rating_<attribute>" if table == "survey" else ""
         for name, header in list(mapping.items()):
-            if name not in known or not isinstance(header, str) or not header.strip():
-                expected = (f"is not a column of {contract[table]['file']} ({', '.join(sorted(known))})"
-                            if name not in known else "must be the export's header in quotes")
+            # rating_<attribute> is a column pattern of the survey: any attribute may be mapped
+            unknown = name not in known and not (table == "survey" and is_rating(name))
+            if unknown or not isinstance(header, str) or not header.strip():
+                expected = (f"is not a column of {contract[table]['file']} ({', '.join(sorted(known))}{patterns})"
+                            if unknown else "must be the export's header in quotes")
                 bad(f"columns.{table}.{name}", header, expected)
                 mapping.pop(name)
 
@@ -193,7 +207,7 @@ def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
     ces = config.setdefault("scales", {}).setdefault("ces", {})
     for key, default in (("min", 1), ("max", 7), ("higher_is", "easier")):
         ces.setdefault(key, default)
-    for key in ("reason_codes", "overrides", "targets", "benchmarks", "columns", "dates"):
+    for key in ("reason_codes", "overrides", "targets", "benchmarks", "columns", "dates", "ratings"):
         config.setdefault(key, {})
     for key in ("reason_codes", "labels"):  # codes are matched as the loader reads cells: trimmed, one kind of line end
         config[key] = {_as_cell(code): text for code, text in config.get(key, {}).items()}

@@ -129,9 +129,10 @@ class _Cells:
 
 
 def _no_answer_codes(spec: dict[str, Any], config: dict[str, Any]) -> list:
-    """The client's codes for "no answer" in this column: ``[scales.<scale or column>] no_answer``."""
+    """The client's codes for "no answer" in this column: ``[scales.<scale or column>] no_answer``, or the
+    entry's own (a rating column's, from ``[ratings]``)."""
     scale = config["scales"].get(spec.get("scale", spec["name"]), {})
-    return list(scale.get("no_answer", [])) if isinstance(scale, dict) else []
+    return list(spec.get("no_answer", [])) + (list(scale.get("no_answer", [])) if isinstance(scale, dict) else [])
 
 
 def _numbers(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
@@ -141,7 +142,7 @@ def _numbers(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.S
     number = _to_number(cells.text, decimal_comma)
     unreadable = ~cells.empty & number.isna()
     cells.flag(unreadable, "is not a number")
-    if kind == "int":
+    if kind in ("int", "rating"):
         fractional = ~cells.empty & ~unreadable & (number % 1 != 0)
         cells.flag(fractional, "is not a whole number")
         unreadable |= fractional
@@ -157,7 +158,21 @@ def _numbers(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.S
         outside |= readable & (number > high)
     cells.flag(outside, _range_text(low, high))
     value = number.where(~(unreadable | outside))
-    return value.astype("Int64") if kind == "int" else value.astype("float64")
+    return value.astype("Int64") if kind in ("int", "rating") else value.astype("float64")
+
+
+def _ratings(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
+    """A rating of one attribute: as a whole number on its scale, where a 0 below a scale that starts above 0 is
+    how survey tools write "not rated" (the airline survey's 0 = not applicable): a counted blank, never a zero."""
+    cells.blank_dont_knows(_no_answer_codes(cells.spec, config))
+    cells.strip_labels()
+    if cells.spec["min"] > 0:
+        zero = _to_number(cells.text, decimal_comma) == 0
+        if zero.any():
+            cells.note(f"{cells.rows(zero)} answers of 0, below the {cells.spec['min']}–{cells.spec['max']} "
+                       "scale, read as not rated (blank)")
+            cells.text = cells.text.where(~zero, "")
+    return _numbers(cells, config, decimal_comma)
 
 
 def _satisfaction(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Series:
@@ -230,7 +245,7 @@ def _texts(cells: _Cells, config: dict[str, Any], decimal_comma: bool) -> pd.Ser
     return lowered.map(canonical).where(known, text).astype("str")
 
 
-_CONVERTERS = {"int": _numbers, "float": _numbers, "satisfaction": _satisfaction, "date": _dates,
+_CONVERTERS = {"int": _numbers, "float": _numbers, "rating": _ratings, "satisfaction": _satisfaction, "date": _dates,
                "datetime": _dates, "bool": _booleans, "str": _texts}
 
 

@@ -10,9 +10,30 @@ import pandas as pd
 from cxlib.client.config import _allowed_values
 from cxlib.client.convert import _convert_column
 from cxlib.client.problems import Problem
+from cxlib.client.ratings import column_spec
 
 DTYPES = {"int": "Int64", "float": "float64", "date": "datetime64[ns]", "datetime": "datetime64[ns]",
-          "bool": "boolean", "str": "str", "satisfaction": "Int64"}
+          "bool": "boolean", "str": "str", "satisfaction": "Int64", "rating": "Int64"}
+
+
+def pattern_columns(spec: dict[str, Any], headers: list[str], config: dict[str, Any]) -> list[dict[str, Any]]:
+    """Contract entries for the headers that match a column pattern of ``spec`` (``rating_wifi``, ...).
+
+    Examples
+    --------
+    >>> from cxlib import catalog
+    >>> [c["name"] for c in pattern_columns(catalog.contract()["survey"], ["nps", "rating_wifi"], {})]
+    ['rating_wifi']
+    """
+    names = {column["name"] for column in spec["columns"]}
+    found = []
+    for pattern in spec.get("column_patterns", []):
+        for header in headers:
+            if header not in names and header.startswith(pattern["prefix"]) and len(header) > len(pattern["prefix"]):
+                found.append(column_spec(header, config) if pattern.get("scale") == "ratings"
+                             else {**{k: v for k, v in pattern.items() if k not in ("prefix", "about")},
+                                   "name": header, "optional": True})
+    return found
 
 
 def mapped_headers(spec: dict[str, Any], config: dict[str, Any]) -> dict[str, str]:
@@ -137,12 +158,14 @@ def _validate_table(
     """
     spec = {**spec, "key": key}
     file, columns = spec["file"], spec["columns"]
-    names = [column["name"] for column in columns]
     for name in frame.columns[frame.columns.duplicated()].unique():
         header_row = frame.index.start - 1 if isinstance(frame.index, pd.RangeIndex) else 1
         problems.append(Problem(file, header_row, name, None, "appears twice in the header"))
     frame = frame.loc[:, ~frame.columns.duplicated()]
     frame, labels = _apply_mapping(frame, spec, config, problems)
+    # columns of a pattern (rating_<attribute>) are checked like the contract's own, each by its own entry
+    spec["columns"] = columns = columns + pattern_columns(spec, list(frame.columns), config)
+    names = [column["name"] for column in columns]
     _header_problems(frame, spec, problems, notes)
 
     converted: dict[str, pd.Series] = {}
