@@ -116,6 +116,61 @@ def _survey(p: Profile, rng: np.random.Generator, customers: dict[str, list[str]
     return survey
 
 
+def _outage(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) -> None:
+    """The special-cause month: an answer it hits becomes a detractor's answer, written as :func:`_survey` writes one.
+
+    Answers that were detractors already stay as they were; the hit ones give the outage's reason, its comments
+    now and then, and reach the company as low scores do (``contact_at``, and a follow-up or not).
+    """
+    outage = p.outage
+    if outage is None:
+        return
+    top_ces = len(p.ces_by_group["detractor"])
+    for row in survey:
+        if not row["date"].startswith(outage.month) or row["channel"] not in outage.channels:
+            continue
+        if rng.random() >= outage.hit or int(row["nps"]) <= 6:
+            continue
+        row["nps"] = str(_nps_score(rng, "detractor"))
+        if row["csi"]:  # a skipped question stays skipped
+            row["csi"] = str(int(rng.choice(range(1, 6), p=p.csi_by_group["detractor"])))
+        if row["ces"]:
+            ces = int(rng.choice(range(1, top_ces + 1), p=p.ces_by_group["detractor"]))
+            row["ces"] = str(min(ces, int(rng.integers(1, 4))) if outage.reason == p.effort_reason else ces)
+        row["reason_code"] = outage.reason
+        options = list(outage.comments) or p.comments[outage.reason]
+        chosen = options[int(rng.integers(len(options)))][1]
+        row["comment"] = chosen if rng.random() < p.comment_chance["detractor"] else ""
+        moment = datetime.fromisoformat(row["date"]) + timedelta(minutes=int(rng.integers(8 * 60, 20 * 60)))
+        row["contact_at"] = moment.strftime("%Y-%m-%d %H:%M")
+        chance, median, spread = p.follow_up
+        delay = timedelta(minutes=int(np.exp(rng.normal(np.log(median), spread))))
+        row["followed_up_at"] = (moment + delay).strftime("%Y-%m-%d %H:%M") if rng.random() < chance else ""
+        stage, touchpoint = p.reason_touchpoint.get(outage.reason, ("", ""))
+        row["stage"], row["touchpoint"] = stage, p.touchpoint_by_channel.get((outage.reason, row["channel"]), touchpoint)
+
+
+def _ratings(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) -> list[str]:
+    """Add each answer's attribute ratings (``rating_<attribute>``, 1–5) to ``survey``; return their columns.
+
+    A rating follows the answer's NPS score by the attribute's slope, the answer's mood (one halo shared by all
+    its ratings, so ratings correlate as real ones do) and its reason code's shift (see :class:`Rating`).
+    """
+    scores = np.array([float(row["nps"]) for row in survey])
+    z = (scores - scores.mean()) / scores.std()
+    halo = rng.normal(0.0, 0.45, len(survey))
+    for rating in p.ratings:
+        noise = rng.normal(0.0, rating.noise, len(survey))
+        skipped = rng.random(len(survey))
+        column = f"rating_{rating.attribute}"
+        for i, row in enumerate(survey):
+            shift = rating.shifts.get(row["reason_code"], 0.0)
+            value = int(np.clip(np.rint(rating.mean + rating.slope * z[i] + halo[i] + shift + noise[i]), 1, 5))
+            blank = rating.not_rated.get(row["channel"], rating.not_rated.get("*", 0.0))
+            row[column] = "" if skipped[i] < blank else str(value)
+    return [f"rating_{rating.attribute}" for rating in p.ratings]
+
+
 def _customers(p: Profile, rng: np.random.Generator, ids: dict[str, list[str]], loyal: list[str],
                survey: list[dict[str, str]]) -> list[dict[str, str]]:
     last_group: dict[str, int] = {}
@@ -235,8 +290,14 @@ def write_profile(profile: Profile, folder: str | Path) -> Path:
         # the companies ask the 1-5 satisfaction question (CSI); their CSAT is its top-2 box, so no csat column
         return [c["name"] for c in contract[key]["columns"] if (key, c["name"]) != ("survey", "csat")]
 
-    _write_csv(folder / "survey.csv", survey, columns("survey"))
-    _write_csv(folder / "customers.csv", _customers(p, rng, ids, loyal, survey), columns("customers"))
+    # Churn follows the scores as given before the outage: a special cause of one month moved the scores, not who
+    # left, and customers.csv stays as it was before the outage was planted.
+    customers = _customers(p, rng, ids, loyal, survey)
+    # the outage and the ratings draw from streams of their own, so every column drawn before them is unchanged
+    _outage(p, survey, np.random.default_rng([seed, 6]))
+    rated = _ratings(p, survey, np.random.default_rng([seed, 7]))
+    _write_csv(folder / "survey.csv", survey, columns("survey") + rated)
+    _write_csv(folder / "customers.csv", customers, columns("customers"))
     _write_csv(folder / "scorecard.csv", _scorecard(p), columns("scorecard"))
     # each of these tables draws from its own stream, so extending one leaves the others as they are
     _write_csv(folder / "lifecycle.csv", _lifecycle(p, np.random.default_rng([seed, 3])), columns("lifecycle"))

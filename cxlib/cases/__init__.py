@@ -24,6 +24,37 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """A planted attribute rating, the survey column ``rating_<attribute>`` on a 1–5 scale.
+
+    Each answer's rating is ``mean + slope × z + halo + shift + noise``, rounded into 1–5, where ``z`` is the
+    answer's NPS score standardised, ``halo`` the answer's mood shared by all its ratings, and ``shift`` what
+    its reason code does to this attribute (a detractor naming late delays rates communication low). The
+    largest slope over noise makes the attribute the top driver of NPS. ``not_rated`` is the share of blanks
+    by channel (``"*"`` for any other channel).
+    """
+
+    attribute: str
+    mean: float
+    slope: float
+    noise: float
+    shifts: dict[str, float] = field(default_factory=dict)
+    not_rated: dict[str, float] = field(default_factory=lambda: {"*": 0.03})
+
+
+@dataclass(frozen=True)
+class Outage:
+    """A planted special cause: in ``month`` (``YYYY-MM``), answers through ``channels`` turn detractor with
+    probability ``hit``, giving ``reason`` and, now and then, one of ``comments``; a single bad month."""
+
+    month: str
+    channels: tuple[str, ...]
+    hit: float
+    reason: str
+    comments: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Profile:
     """Everything the generator needs to write one synthetic company."""
 
@@ -73,6 +104,8 @@ class Profile:
     visits_per_period: int = 6
     visit_days: int = 80
     not_applicable: dict[str, float] = field(default_factory=dict)  # criterion prefix -> share of visits N/A
+    ratings: tuple[Rating, ...] = ()                                # attribute ratings, from their own stream
+    outage: Outage | None = None                                    # a special-cause month, from its own stream
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cxlib.cases import Change, Profile
+from cxlib.cases import Change, Outage, Profile, Rating
 
 QUARTERS = [date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1), date(2026, 1, 1)]
 RESPONSES_PER_QUARTER = 600
@@ -114,6 +114,27 @@ CHECKLIST = [
     ("vehicle handover", "invoice matches the estimate", 3.0, True, 0.90),
 ]
 
+# Attribute ratings, 1–5, asked after the NPS question. Keeping customers informed of the repair (status updates,
+# announced delays) moves NPS most: the planted top driver. The reasons shift the attribute they are about.
+RATINGS = (
+    Rating("booking", mean=3.4, slope=0.45, noise=0.85, shifts={"booking": -1.3},
+           not_rated={"walk_in": 0.6, "*": 0.03}),  # most walk-in customers did not book
+    Rating("reception", mean=3.9, slope=0.35, noise=0.80, shifts={"long_wait": -1.2, "staff_attitude": -1.4}),
+    Rating("communication", mean=3.3, slope=0.70, noise=0.75,
+           shifts={"delay_not_announced": -1.2, "promise_broken": -1.0}, not_rated={"*": 0.05}),
+    Rating("repair_quality", mean=4.1, slope=0.40, noise=0.75, shifts={"quality": -1.5, "not_resolved": -1.4}),
+    Rating("price", mean=3.5, slope=0.30, noise=0.85, shifts={"price": -1.4}),
+)
+
+# A special cause: in May 2025 the switch to a new telephony and booking provider failed for two weeks; customers
+# who had to call or book online could not get through. Walk-ins were served as usual.
+OUTAGE = Outage("2025-05", ("phone", "website", "app"), hit=0.40, reason="booking", comments=(
+    ("en", "Phones were dead for days and online booking kept failing."),
+    ("en", "Tried to book for a week, nobody answered."),
+    ("ru", "Неделю не мог дозвониться, и онлайн-запись не работала."),
+    ("ru", "Телефон не отвечал несколько дней подряд."),
+))
+
 CLIENT_TOML = """\
 # Motorline Service: the kit's demo company (synthetic; see README.md here).
 name = "Motorline Service"
@@ -138,6 +159,39 @@ mystery_shopping_score = 85
 nps = 25
 csat = 70
 mystery_shopping_score = 80
+
+[ratings]                  # the survey's rating_ columns: each attribute rated 1..5
+scale = { min = 1, max = 5 }
+
+[ratings.booking]
+touchpoint = "phone booking"
+stage = "purchase"
+name_en = "Booking the visit"
+name_ru = "Запись на сервис"
+
+[ratings.reception]
+touchpoint = "vehicle reception"
+stage = "experience"
+name_en = "Welcome at reception"
+name_ru = "Приём автомобиля"
+
+[ratings.communication]
+touchpoint = "repair status updates"
+stage = "experience"
+name_en = "Keeping me informed"
+name_ru = "Информирование о ходе ремонта"
+
+[ratings.repair_quality]
+touchpoint = "vehicle handover"
+stage = "experience"
+name_en = "Quality of the repair"
+name_ru = "Качество ремонта"
+
+[ratings.price]
+touchpoint = "price check"
+stage = "evaluation"
+name_en = "Price and estimate"
+name_ru = "Цена и смета"
 """
 
 
@@ -177,4 +231,6 @@ PROFILE = Profile(
     journey=JOURNEY,
     checklist=CHECKLIST,
     not_applicable={"told of any delay": 0.4},
+    ratings=RATINGS,
+    outage=OUTAGE,
 )
