@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import nbformat
@@ -30,7 +32,8 @@ def test_tea_leaf_planted_findings(tea_leaf):
     client, result = tea_leaf
     assert (result.lifecycle.verdict, result.lifecycle.stage) == ("stage", "infancy")
     assert result.pain_points.iloc[0]["touchpoint"] == "delivery"
-    assert not result.changes["significant"].any()  # 150 answers a quarter: no change is real
+    survey_claims = result.changes[result.changes["source"] == "survey"]
+    assert not survey_claims["significant"].any()  # 150 answers a quarter: no change is real
     loop = result.closed_loop.iloc[0]
     assert loop["low"] > 40  # the founder calls back within the hour
     latest = result.scorecard.latest
@@ -55,8 +58,8 @@ def test_volga_bank_planted_findings(volga):
 
 
 @pytest.mark.parametrize("case, expected", [
-    (TEA_LEAF, ["Infancy (margin", "delivery"]),
-    (VOLGA, ["Аристократия (margin", "document check", "branch 2025-Q2 2025-Q3"]),
+    (TEA_LEAF, [r"Infancy \(margin", "delivery"]),
+    (VOLGA, [r"Аристократия \(margin", "document check", r"branch\s+2025-Q2\s+2025-Q3"]),
 ])
 def test_the_notebooks_find_each_case_through_cxkit_run(case, expected, tmp_path):
     cxlib.cli.run(case, tmp_path / "out", echo=lambda *_: None)
@@ -64,5 +67,5 @@ def test_the_notebooks_find_each_case_through_cxkit_run(case, expected, tmp_path
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
                       if o.output_type == "stream")
     for finding in expected:
-        assert finding in printed, finding
+        assert re.search(finding, printed), finding
     assert (tmp_path / "out" / "report.html").is_file()

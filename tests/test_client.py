@@ -255,7 +255,7 @@ def test_run_cache_is_used_only_while_the_files_are_unchanged(demo_copy, monkeyp
             pd.testing.assert_frame_equal(cached.tables[key], table, check_index_type=False)
         assert (cached.config, cached.notes, cached.sources) == (client.config, client.notes, client.sources)
         with open(demo_copy / "survey.csv", "a", encoding="utf-8") as handle:
-            handle.write("R99999,2025-12-31,phone,private,,9,5,6,,,,,,\n")
+            handle.write("R99999,2025-12-31,phone,private,,9,5,6,,,,,,,,,,,\n")
         fresh = load_client(demo_copy)
         assert fresh.survey.loc[2, "channel"] != "from the cache" and len(fresh.survey) == 2401
     finally:

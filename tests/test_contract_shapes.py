@@ -170,7 +170,7 @@ def test_all_of_client_toml_is_checked_against_one_schema(tmp_path):
     found = problems_of(write_client(tmp_path / "c", ["9"], header="nps", toml=toml))
     assert found == [
         "client.toml, langauge: 'ru' is not a client.toml key (known: name, language, currency, periods, scales, "
-        "reason_codes, targets, benchmarks, columns, dates, overrides, topics, labels)",
+        "reason_codes, targets, benchmarks, columns, dates, overrides, topics, labels, ratings)",
         "client.toml, targets.nps: 'thirty' must be a number",
         "client.toml, targets.csat: must be a number",
         "client.toml, overrides.lifecycle.statements[1]: needs id",

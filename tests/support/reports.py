@@ -22,6 +22,9 @@ def not_values(report: Path) -> list[str]:
     text = visible_text(report)
     found = []
     for word in NOT_A_VALUE:
-        for match in re.finditer(rf"(?<![\w<]){re.escape(word)}(?![\w>])" if word[0] != "<" else re.escape(word), text):
+        pattern = rf"(?<![\w<]){re.escape(word)}(?![\w>])" if word[0] != "<" else re.escape(word)
+        if word == "None":
+            pattern += r"(?! of\b)"  # "None of its 35 changes …" is English, not a missing value
+        for match in re.finditer(pattern, text):
             found.append(f"{word}: …{text[max(0, match.start() - 80):match.end() + 30]}…")
     return found
