@@ -69,25 +69,11 @@ def every_folder(variants) -> dict[str, str]:
 
 
 def texts_of(built_chapter: Chapter) -> list[str]:
-    """Every string a reader sees in the chapter."""
-    found = [built_chapter.title, built_chapter.lead, built_chapter.unavailable]
-    for section in built_chapter.sections:
-        found.append(section.heading)
-        for block in section.blocks:
-            if block.kind == "paragraph":
-                found.append(block.text)
-            elif block.kind == "bullets":
-                found += block.items
-            elif block.kind == "table":
-                found += [column.label for column in block.columns] + [block.caption, block.empty]
-                found += [cell for row in block.rows for cell in row]
-            elif block.kind == "figure":
-                found += [block.alt, block.caption]
-    return [text for text in found if text]
+    return built_chapter.texts()
 
 
 def tables_of(built_chapter: Chapter) -> list:
-    return [block for section in built_chapter.sections for block in section.blocks if block.kind == "table"]
+    return built_chapter.tables()
 
 
 def table_named(built_chapter: Chapter, first_column: str):

@@ -114,6 +114,27 @@ class Chapter:
     sections: list[Section] = field(default_factory=list)
     unavailable: str = ""
 
+    def texts(self) -> list[str]:
+        """Every string a reader sees in the chapter, in reading order (for checks of language and residue)."""
+        found = [self.title, self.lead, self.unavailable]
+        for section in self.sections:
+            found.append(section.heading)
+            for block in section.blocks:
+                if block.kind == "paragraph":
+                    found.append(block.text)
+                elif block.kind == "bullets":
+                    found += block.items
+                elif block.kind == "table":
+                    found += [column.label for column in block.columns] + [block.caption, block.empty]
+                    found += [cell for row in block.rows for cell in row]
+                elif block.kind == "figure":
+                    found += [block.alt, block.caption]
+        return [text for text in found if text]
+
+    def tables(self) -> list[Table]:
+        """The chapter's tables, in reading order."""
+        return [block for section in self.sections for block in section.blocks if block.kind == "table"]
+
 
 def figure(fig: Any, alt: str, caption: str = "") -> Figure:
     """A matplotlib figure as a :class:`Figure`: PNG bytes without a timestamp (the same data give the same bytes).
