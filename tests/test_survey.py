@@ -95,17 +95,22 @@ def test_loyalty_matrix_partitions_answering_customers():
 # --------------------------------------------------------------------------- the demo's planted findings
 
 
-def test_demo_phone_drop_is_the_only_significant_change(client):
+def test_demo_phone_drop_is_the_largest_significant_change(client):
+    """Planted: the phone channel's Q4 collapse, and May's failed booking-line switch-over (the Q2 dip and its
+    recovery); within this one table's correction nothing else is significant."""
     table = cxlib.changes(client.survey, "nps", within="channel")
     significant = table[table["significant"]]
-    assert len(significant) == 1
-    row = significant.iloc[0]
-    assert (row["channel"], row["from"], row["to"]) == ("phone", "2025-Q3", "2025-Q4")
-    assert row["diff"] < -20
+    found = set(zip(significant["channel"], significant["from"], significant["to"]))
+    assert ("phone", "2025-Q3", "2025-Q4") in found
+    assert found <= {("phone", "2025-Q3", "2025-Q4"), ("phone", "2025-Q1", "2025-Q2"), ("website", "2025-Q2", "2025-Q3")}
+    largest = significant.loc[significant["diff"].idxmin()]
+    assert (largest["channel"], largest["to"]) == ("phone", "2025-Q4") and largest["diff"] < -20
 
 
-def test_demo_company_wide_change_is_not_significant(client):
-    assert not cxlib.changes(client.survey, "nps")["significant"].any()
+def test_demo_company_wide_q4_change_is_not_significant_but_the_may_dip_is(client):
+    table = cxlib.changes(client.survey, "nps").set_index("to")
+    assert not table.loc["2025-Q4", "significant"]
+    assert table.loc["2025-Q2", "significant"] and table.loc["2025-Q2", "diff"] < -10
 
 
 def test_demo_booking_and_delays_drive_detractors(client):
