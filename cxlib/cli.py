@@ -58,7 +58,9 @@ REPORT_ORDER = ["06_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03
 
 
 KERNEL_ATTEMPTS = 2
-KERNEL_TROUBLE = ("kernel died", "kernel_info", "address already in use", "zmq", "dead kernel", "timed out waiting")
+KERNEL_TROUBLE = ("kernel died", "kernel_info", "address already in use", "zmq", "dead kernel", "timed out waiting",
+                  "didn't respond", "did not respond")
+KERNEL_START_SECONDS = 180  # a loaded 2-core machine starts a kernel slowly; nbclient's default of 60 s was seen to fail
 
 
 def _kernel_trouble(error: BaseException) -> bool:
@@ -130,6 +132,7 @@ def execute_notebook(notebook: Path, out: Path, client_dir: Path) -> float:
                 papermill.execute_notebook(
                     source, str(out), parameters={"client_dir": str(client_dir)}, cwd=str(notebook.parent),
                     progress_bar=False, log_output=False, kernel_name="python3", extra_arguments=QUIET_KERNEL,
+                    start_timeout=KERNEL_START_SECONDS,
                 )
                 break
             except PapermillExecutionError:

@@ -134,6 +134,33 @@ def start_chromium(profile: Path, log: Path) -> webdriver.Chrome:
     return driver
 
 
+def laid_out(driver: webdriver.Chrome, timeout: float = 30) -> None:
+    """Wait until the page is loaded and has a width: on a loaded machine a capture right after loading can see a
+    page not yet laid out ("Cannot take screenshot with 0 width")."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: d.execute_script(
+        "return document.readyState === 'complete' && document.body !== null"
+        " && document.body.getBoundingClientRect().width > 0"
+        " && document.getElementById('summary').getBoundingClientRect().width > 0"))
+
+
+def captured(take, attempts: int = 4) -> bytes:
+    """A screenshot, tried again after a pause when Chromium answers that the page has no width yet."""
+    import time
+
+    from selenium.common.exceptions import WebDriverException
+
+    for attempt in range(attempts):
+        try:
+            return take()
+        except WebDriverException as error:
+            if "0 width" not in str(error) or attempt + 1 == attempts:
+                raise
+            time.sleep(1 + attempt)
+    raise AssertionError("unreachable")
+
+
 def full_page_png(driver: webdriver.Chrome) -> bytes:
     size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
@@ -173,10 +200,11 @@ def visit(driver: webdriver.Chrome, key: str, report: Path, root: Path) -> Page:
     driver.get_log("performance")
     url = report.resolve().as_uri()
     driver.get(url)
+    laid_out(driver)
     screenshot = root / f"report-{key}.png"
-    screenshot.write_bytes(full_page_png(driver))
+    screenshot.write_bytes(captured(lambda: full_page_png(driver)))
     summary_shot = root / f"summary-{key}.png"
-    driver.find_element(By.ID, "summary").screenshot(str(summary_shot))
+    summary_shot.write_bytes(captured(lambda: driver.find_element(By.ID, "summary").screenshot_as_png))
     keep_artefacts(screenshot, summary_shot)
     console = driver.get_log("browser")  # after the full-page capture, which lays out (and so loads) everything
     events = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
