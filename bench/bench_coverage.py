@@ -241,6 +241,22 @@ def verdict(lowest: tuple[float, str], what: str, title: str, runs: int | None =
     return f"{what}: {text}."
 
 
+def lowest_of(results: dict[str, dict[int, dict]], method: str) -> tuple[float, str]:
+    """The lowest coverage at n ≥ 30 over the simulated designs, and where (the first one, in design order)."""
+    lowest = (1.0, "")
+    for name, by_size in results.items():
+        for n in SIZES:
+            if n >= 30 and by_size[n][method][0] < lowest[0]:
+                lowest = (by_size[n][method][0], f"{name} at n = {n}")
+    return lowest
+
+
+def designs_section(results: dict[str, dict[int, dict]], method: str, title: str, first: str) -> list[str]:
+    """A method's table over simulated designs (rows) and sizes (columns), headed by its title."""
+    rows = {name: {n: cell(*by_size[n][method]) for n in SIZES} for name, by_size in results.items()}
+    return ["", f"### {title}", "", *table(rows, first), ""]
+
+
 def main() -> None:
     started = time.perf_counter()
     out: list[str] = []
@@ -286,21 +302,10 @@ def main() -> None:
     rng = np.random.default_rng(WEIGHT_SEED)
     results = {name: {n: weighted_coverage(design, n, rng) for n in SIZES} for name, design in WEIGHT_DESIGNS.items()}
     for method, title in WEIGHT_METHODS.items():
-        rows = {}
-        lowest = (1.0, "")
-        for name in WEIGHT_DESIGNS:
-            rows[name] = {n: cell(*results[name][n][method]) for n in SIZES}
-            for n in SIZES:
-                if n >= 30 and results[name][n][method][0] < lowest[0]:
-                    lowest = (results[name][n][method][0], f"{name} at n = {n}")
-        say()
-        say(f"### {title}")
-        say()
-        for line in table(rows, "design"):
+        for line in designs_section(results, method, title, "design"):
             say(line)
-        say()
-        say(verdict(lowest, f"`{method}`" if not method.startswith("kish") else "the former Kish interval",
-                    f"weighted NPS: {title}", WEIGHT_RUNS))
+        say(verdict(lowest_of(results, method), f"`{method}`" if not method.startswith("kish")
+                    else "the former Kish interval", f"weighted NPS: {title}", WEIGHT_RUNS))
     print(f"  [{time.perf_counter() - started:.0f} s]", file=sys.stderr)
 
     say()
@@ -344,20 +349,9 @@ def main() -> None:
     results = {name: {n: mean_coverage(n, scale, shares, rng) for n in SIZES}
                for name, (scale, shares) in MEAN_SPLITS.items()}
     for method, title in MEAN_METHODS.items():
-        rows = {}
-        lowest = (1.0, "")
-        for name in MEAN_SPLITS:
-            rows[name] = {n: cell(*results[name][n][method]) for n in SIZES}
-            for n in SIZES:
-                if n >= 30 and results[name][n][method][0] < lowest[0]:
-                    lowest = (results[name][n][method][0], f"{name} at n = {n}")
-        say()
-        say(f"### {title}")
-        say()
-        for line in table(rows, "answers (shares from the bottom)"):
+        for line in designs_section(results, method, title, "answers (shares from the bottom)"):
             say(line)
-        say()
-        say(verdict(lowest, f"`{method}`", f"means: {title}", MEAN_RUNS))
+        say(verdict(lowest_of(results, method), f"`{method}`", f"means: {title}", MEAN_RUNS))
     elapsed = time.perf_counter() - started
     print(f"  [{elapsed:.0f} s]", file=sys.stderr)
 

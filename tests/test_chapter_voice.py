@@ -65,22 +65,11 @@ def quote_table(chapter: Chapter, language: str) -> Table:
 
 def texts(chapter: Chapter, language: str, *, quotes: bool = True) -> list[str]:
     """Every string the reader sees; without the customers' quotes when ``quotes`` is false."""
-    found = [chapter.title, chapter.lead, chapter.unavailable]
-    quoted = quote_table(chapter, language) if chapter.sections else None
-    for section in chapter.sections:
-        found.append(section.heading)
-        for block in section.blocks:
-            if block.kind == "paragraph":
-                found.append(block.text)
-            elif block.kind == "bullets":
-                found += block.items
-            elif block.kind == "figure":
-                found += [block.alt, block.caption]
-            else:
-                found += [block.caption, block.empty, *(c.label for c in block.columns)]
-                for row in block.rows:
-                    found += row[:-1] if (block is quoted and not quotes) else row
-    return [text for text in found if text]
+    found = chapter.texts()
+    if quotes or not chapter.sections:
+        return found
+    said = {row[-1] for row in quote_table(chapter, language).rows}
+    return [text for text in found if text not in said]
 
 
 def unquote(cell: str) -> str:
