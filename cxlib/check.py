@@ -135,12 +135,12 @@ def _top_complaint(client) -> dict[str, Any] | None:
     """The topic the lowest group writes about most often compared with the highest, as a claim of the family."""
     from cxlib import voice
     from cxlib.diagnosis import diagnose
+    from cxlib.topic_claims import critics_topic
 
-    table = diagnose(client).changes
-    raised = table[(table["source"] == "comments") & table["significant"] & (table["worse"].fillna(False) == True)]  # noqa: E712
-    if raised.empty:
+    top = critics_topic(diagnose(client).changes)
+    if top is None:
         return None
-    key = raised.sort_values(["diff", "p_adjusted"], ascending=[False, True]).iloc[0]["metric"]
+    key = top["metric"]
     topics = {language: {t["key"]: t for t in voice.topics_for(client.config, language)} for language in ("en", "ru")}
     return {"key": key, "names": [topics[lang][key]["name"] for lang in ("en", "ru")],
             "stage": topics["en"][key]["stage"]}

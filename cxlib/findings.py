@@ -13,6 +13,7 @@ from babel.lists import format_list
 
 from cxlib import journey, voice
 from cxlib.phrases import amount, change_interval, lower_first
+from cxlib.topic_claims import critics_topic
 from cxlib.wording import Numbers, Words
 
 
@@ -46,11 +47,9 @@ def pain_point_finding(client: Any, result: Any, numbers: Numbers) -> str:
 
 def comment_finding(client: Any, result: Any, numbers: Numbers, level: str) -> str:
     """The topic the lowest group writes about most often compared with the highest, when that is a claim."""
-    table = result.changes
-    raised = table[(table["source"] == "comments") & table["significant"] & (table["worse"].fillna(False) == True)]  # noqa: E712
-    if raised.empty:
+    top = critics_topic(result.changes)
+    if top is None:
         return ""
-    top = raised.sort_values(["diff", "p_adjusted"], ascending=[False, True]).iloc[0]
     language = client.language
     topic = next((t for t in voice.topics_for(client.config, language) if t["key"] == top["metric"]), {})
     stage = journey.stage_names(language).get(topic.get("stage", ""), "")

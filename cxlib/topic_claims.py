@@ -80,3 +80,15 @@ def topic_claims(survey: pd.DataFrame, config: dict[str, Any], language: str, le
         "diff": comparison["diff"], "low": comparison["low"], "high": comparison["high"], "p": comparison["p_value"],
         "worse": comparison["diff"] > 0, "unit": "%", "method": METHOD})
     return rows.reindex(columns=COLUMNS).reset_index(drop=True)
+
+
+def critics_topic(changes: pd.DataFrame) -> pd.Series | None:
+    """The claim of the topic the lowest group writes about most more than the highest, when it is significant.
+
+    ``changes`` is the report's family (:func:`cxlib.diagnosis.diagnose`'s ``changes``); None when no topic claim
+    pointing at the critics survived it.
+    """
+    raised = changes[(changes["source"] == SOURCE) & changes["significant"] & (changes["worse"].fillna(False) == True)]  # noqa: E712
+    if raised.empty:
+        return None
+    return raised.sort_values(["diff", "p_adjusted"], ascending=[False, True]).iloc[0]
