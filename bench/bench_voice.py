@@ -76,24 +76,33 @@ def scores(frame: pd.DataFrame, language: str) -> tuple[pd.DataFrame, float, int
                           "recall": 100 * hit / (hit + missed)})
     table["f1"] = 2 * table["precision"] * table["recall"] / (table["precision"] + table["recall"])
     precision, recall = hit.sum() / (hit.sum() + extra.sum()), hit.sum() / (hit.sum() + missed.sum())
+    table.attrs.update(precision=precision, recall=recall)
     return table.rename_axis("topic").reset_index(), 2 * precision * recall / (precision + recall), len(frame)
+
+
+def heldout(language: str) -> pd.DataFrame:
+    """The held-out comments of one language (``tests/fixtures/voice/heldout_<language>.csv``), never tuned on."""
+    return pd.read_csv(FIXTURES / f"heldout_{language}.csv", keep_default_na=False, dtype=str)
 
 
 def accuracy() -> None:
     for language in ("en", "ru"):
         frame = labelled(language)
         print(f"\n### {'English' if language == 'en' else 'Russian'}\n")
-        print("| comments | rows | micro-F1 |\n|---|---|---|")
-        parts = (("all", frame), ("tuning (lists written with them in view)", frame[frame["split"] == "tune"]),
-                 ("fresh (written after the lists were frozen)", frame[frame["split"] == "fresh"]))
-        for name, part in parts:
-            _, micro, rows = scores(part, language)
-            print(f"| {name} | {rows} | {micro:.3f} |")
-        table, _, _ = scores(frame, language)
-        print("\n| topic | labelled | found | precision % | recall % | F1 % |\n|---|---|---|---|---|---|")
-        for row in table.itertuples():
-            print(f"| {row.topic} | {row.labelled} | {row.found} | {row.precision:.0f} | {row.recall:.0f} | "
-                  f"{row.f1:.0f} |")
+        print("| comments | rows | precision | recall | micro-F1 |\n|---|---|---|---|---|")
+        parts = {"tuning (lists written with them in view)": frame[frame["split"] == "tune"],
+                 "fresh (written after the first lists were frozen)": frame[frame["split"] == "fresh"],
+                 "held-out (seven sectors, kept out of all tuning)": heldout(language)}
+        tables = {}
+        for name, part in parts.items():
+            table, micro, rows = scores(part, language)
+            tables[name.split(" (")[0]] = table
+            print(f"| {name} | {rows} | {table.attrs['precision']:.3f} | {table.attrs['recall']:.3f} | {micro:.3f} |")
+        for name in ("fresh", "held-out"):
+            print(f"\n{name}:\n\n| topic | labelled | found | precision % | recall % | F1 % |\n|---|---|---|---|---|---|")
+            for row in tables[name].itertuples():
+                print(f"| {row.topic} | {row.labelled} | {row.found} | {row.precision:.0f} | {row.recall:.0f} | "
+                      f"{row.f1:.0f} |")
 
 
 if __name__ == "__main__":
