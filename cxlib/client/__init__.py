@@ -199,6 +199,11 @@ class Client:
         return self.tables["customers"]
 
     @property
+    def contacts(self) -> pd.DataFrame:
+        """The contact centre's export (``contacts.csv``), one row per contact; empty when not supplied."""
+        return self.tables["contacts"]
+
+    @property
     def scorecard(self) -> pd.DataFrame:
         return self.tables["scorecard"]
 

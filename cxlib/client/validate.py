@@ -94,8 +94,9 @@ def _header_problems(frame: pd.DataFrame, spec: dict[str, Any], problems: list[P
     if needs and not set(needs) & set(frame.columns):
         hint = "".join(f"; {_suggestion_text(spec, n, h)}" for n, h in hints.items() if n in needs)
         problems.append(Problem(file, None, None, None,
-                                f"has none of the columns {', '.join(needs)}: it holds no answers the kit can "
-                                f"read{hint or '; map the export headers with [columns] in client.toml'}"))
+                                f"has none of the columns {', '.join(needs)}: "
+                                f"{spec.get('needs_one_of_says', 'it holds no answers the kit can read')}"
+                                f"{hint or '; map the export headers with [columns] in client.toml'}"))
     else:
         notes += [f"{file}: {_suggestion_text(spec, n, h)}" for n, h in hints.items()]
     extra = [name for name in frame.columns if name not in names]
