@@ -59,8 +59,8 @@ from cxlib.wording import Words
 
 SETTINGS = catalog.load("drivers")["settings"]
 OUTCOME_NAMES = {"nps": "NPS", "csat": "CSAT", "csi": "CSI", "ces": "CES"}
-COLUMNS = ["driver", "weight", "share", "share_low", "share_high", "performance", "top_box", "top_box_low",
-           "top_box_high", "rated", "missing", "n"]
+COLUMNS = ["driver", "weight", "share", "share_low", "share_high", "excess_se", "performance", "top_box",
+           "top_box_low", "top_box_high", "rated", "missing", "n"]
 CELLS_PER_CHUNK = 4_000_000  # replicate × answer counts held at once: bounded memory for a million answers
 
 
@@ -217,8 +217,9 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
     -------
     DataFrame
         One row per driver, largest share first: ``driver``, ``weight`` (raw, a part of R²), ``share`` (% of R²)
-        with ``share_low``/``share_high``, ``performance`` (mean rating), ``top_box`` (%) with its Wilson limits,
-        ``rated`` (answers rating it), ``missing`` (its blanks), ``n`` (complete answers behind the weights).
+        with ``share_low``/``share_high``, ``excess_se`` (bootstrap standard error of the driver's weight minus the
+        mean weight, in R² units: what :mod:`cxlib.driver_claims` tests), ``performance`` (mean rating),
+        ``top_box`` (%) with its Wilson limits, ``rated`` (answers rating it), ``missing`` (its blanks), ``n`` (complete answers behind the weights).
         ``attrs``: ``outcome``, ``n``, ``left_out`` (answers set aside for a blank), ``outcome_missing``, ``r2``
         with ``r2_low``/``r2_high``, ``level``, ``replicates``, ``seed``, ``failed`` (singular replicates), ``note``.
 
@@ -244,14 +245,14 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
                         int(SETTINGS["replicates"] if replicates is None else replicates),
                         int(SETTINGS["seed"] if seed is None else seed))
     rows = [{"driver": driver, "weight": weights[j], "share": 100 * weights[j] / weights.sum(),
-             "share_low": bounds["low"][j], "share_high": bounds["high"][j],
+             "share_low": bounds["low"][j], "share_high": bounds["high"][j], "excess_se": bounds["excess_se"][j],
              **_performance(frame, driver, tuple(_per_driver(scales, driver, (1, 5))),
                             int(_per_driver(top_box, driver, SETTINGS["top_box"])), level),
              "missing": int(blanks[driver]), "n": len(data)} for j, driver in enumerate(drivers)]
     table = pd.DataFrame(rows, columns=COLUMNS).sort_values("share", ascending=False, kind="stable", ignore_index=True)
     table.attrs.update(outcome=outcome, n=len(data), left_out=len(frame) - len(data),
                        outcome_missing=int(blanks[outcome]), r2=float(weights.sum()), level=level,
-                       **{k: v for k, v in bounds.items() if k not in ("low", "high")})
+                       **{k: v for k, v in bounds.items() if k not in ("low", "high", "excess_se")})
     return table
 
 
@@ -259,8 +260,9 @@ def _intervals(data: np.ndarray, weights: np.ndarray, level: float, language: st
                seed: int) -> dict[str, Any]:
     """Bootstrap limits of each share (``low``, ``high``, percent) and of R², with what the bootstrap did.
 
-    Singular replicates are dropped and counted (``failed``); beyond ``max_failed_share`` of them the limits are
-    unknown and ``note`` says why in one sentence.
+    ``excess_se`` is each weight's excess over the mean weight (``w_j − w̄``), its standard deviation over the
+    replicates. Singular replicates are dropped and counted (``failed``); beyond ``max_failed_share`` of them the
+    limits are unknown and ``note`` says why in one sentence.
     """
     boot = _bootstrap_weights(data, replicates, seed)
     bad = np.isnan(boot).any(axis=1)
@@ -269,10 +271,14 @@ def _intervals(data: np.ndarray, weights: np.ndarray, level: float, language: st
     if bad.sum() > SETTINGS["max_failed_share"] * replicates:
         unknown = np.full(len(weights), np.nan)
         note = Words("drivers", language)("unstable", failed=int(bad.sum()), replicates=replicates)
-        return {**found, "low": unknown, "high": unknown, "r2_low": np.nan, "r2_high": np.nan, "note": note}
+        return {**found, "low": unknown, "high": unknown, "excess_se": unknown, "r2_low": np.nan, "r2_high": np.nan,
+                "note": note}
     low, high = _interval(100 * weights / weights.sum(), 100 * boot / boot.sum(axis=1, keepdims=True), level)
     (r2_low,), (r2_high,) = _interval(np.array([weights.sum()]), boot.sum(axis=1)[:, None], level)
-    return {**found, "low": low, "high": high, "r2_low": float(r2_low), "r2_high": float(r2_high)}
+    excess = (boot - boot.mean(axis=1, keepdims=True)).std(axis=0, ddof=1) if len(boot) > 1 else \
+        np.full(len(weights), np.nan)
+    return {**found, "low": low, "high": high, "excess_se": excess, "r2_low": float(r2_low),
+            "r2_high": float(r2_high)}
 
 
 def key_drivers(client: Any, outcome: str = "nps", **options: Any) -> pd.DataFrame:
@@ -311,3 +317,33 @@ def key_drivers(client: Any, outcome: str = "nps", **options: Any) -> pd.DataFra
     joined = table.join(labels, on="driver")
     joined.attrs = table.attrs
     return joined[["driver", "name", "touchpoint", "stage", *COLUMNS[1:]]]
+
+
+def touchpoint_importance(drivers: pd.DataFrame) -> pd.Series:
+    """Each journey touchpoint's share of the outcome's explained variance: the shares of its attributes, summed.
+
+    Shares are parts of one R², so the shares of two attributes placed at one touchpoint add up. Attributes
+    placed at no touchpoint are left out; a touchpoint no attribute rates is absent (its importance is unknown,
+    not 0). Touchpoints are matched as the loader does: trimmed, lower case.
+
+    Parameters
+    ----------
+    drivers : DataFrame
+        :func:`key_drivers`' table (``touchpoint`` and ``share`` columns).
+
+    Returns
+    -------
+    Series
+        Share of R² in percent, indexed by the touchpoint key (trimmed, lower case).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"touchpoint": ["desk", "desk", "", "app"], "share": [30.0, 20.0, 10.0, 40.0]})
+    >>> touchpoint_importance(table).to_dict()
+    {'desk': 50.0, 'app': 40.0}
+    """
+    if drivers is None or not len(drivers) or "touchpoint" not in drivers:
+        return pd.Series(dtype="float64", name="share")
+    keys = drivers["touchpoint"].fillna("").astype(str).str.strip().str.lower()
+    placed = drivers.assign(_key=keys)[keys != ""]
+    return placed.groupby("_key", sort=False)["share"].sum().rename("share").rename_axis(None)
