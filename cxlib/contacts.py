@@ -1,0 +1,473 @@
+"""Support contacts: what a contact-centre export says about effort, and where it meets the survey.
+
+The method asks the company to "combine NPS, CSI and the number and topics of
+contacts to see where effort pays". Every function here takes the loaded
+``contacts`` table (``Client.contacts``; see ``data/README.md``) and returns a
+tidy DataFrame: volumes by month and channel, topics, first-contact
+resolution, resolution time, contacts per customer, repeat contacts, each
+customer's contact history, the survey scores by contact history as claims of
+the report's one family (:mod:`cxlib.claims`), and topics ranked by handling
+time and by the detractors among their customers.
+
+Conventions, fixed once here:
+
+* Shares carry Wilson's interval (:func:`cxlib.metrics.share`) and their n;
+  a blank (unknown) flag is left out of n and counted, never read as "no".
+* Resolution time is ``closed_at − opened_at`` in hours; a contact still open
+  has no resolution time yet and is counted apart. Its quantiles carry
+  distribution-free intervals between two order statistics
+  (:func:`quantile_interval`), exact whatever the shape of the times.
+* A contact's repeat is another contact by the same customer opened within
+  ``repeat_window_days`` after it. A contact opened less than that before the
+  export's last contact cannot be judged yet: it is counted as unknown.
+* Thresholds and words live in ``cxlib/catalog/contacts.toml``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> contacts = pd.DataFrame({
+...     "contact_id": ["A", "B", "C"], "channel": ["phone", "phone", "chat"], "customer_id": ["c1", "c1", ""],
+...     "opened_at": pd.to_datetime(["2025-01-02 09:00", "2025-01-05 10:00", "2025-02-01 12:00"]),
+...     "closed_at": pd.to_datetime(["2025-01-02 11:00", pd.NaT, "2025-02-01 13:00"]),
+...     "resolved_first_time": pd.array([False, pd.NA, True], dtype="boolean")})
+>>> table = first_contact_resolution(contacts)
+>>> table.loc[0, ["resolved", "n", "unknown"]].tolist(), float(table.loc[0, "value"])
+([1, 2, 1], 50.0)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cxlib import catalog, voice
+from cxlib.claims import COLUMNS, METHODS, contrast
+from cxlib.metrics import share
+from cxlib.wording import Words
+
+SOURCE = "contacts"
+KIND = "history difference"
+HISTORIES = ("none", "one", "repeated", "escalated")
+UNITS = {"nps": "points", "csat": "%"}
+
+
+def thresholds() -> dict[str, Any]:
+    """The catalogue's thresholds (``[thresholds]`` of ``contacts.toml``)."""
+    return catalog.load("contacts")["thresholds"]
+
+
+def gap(key: str, language: str = "en", **values: Any) -> str:
+    """The one sentence saying why a measure cannot be computed (``[gaps]`` of ``contacts.toml``).
+
+    Examples
+    --------
+    >>> gap("no_closed", "en")
+    'No contact has been closed, so the resolution time cannot be computed.'
+    """
+    return Words("contacts", language, "gaps")(key, **values)
+
+
+def history_name(history: str, language: str = "en") -> str:
+    """A contact history's name in ``language`` (``none``, ``one``, ``repeated``, ``escalated``)."""
+    return catalog.label(catalog.load("contacts")["histories"][history], language)
+
+
+def _hours(contacts: pd.DataFrame) -> pd.Series:
+    """Hours from opening to closing; NaN while a contact is open."""
+    return (contacts["closed_at"] - contacts["opened_at"]).dt.total_seconds() / 3600
+
+
+def _named(contacts: pd.DataFrame) -> pd.DataFrame:
+    """The contacts that name their customer."""
+    customer = contacts["customer_id"].astype(str).str.strip()
+    return contacts[customer.ne("") & contacts["customer_id"].notna()].assign(customer_id=customer)
+
+
+def _share_row(successes: int, n: int, level: float, **fields: Any) -> dict[str, Any]:
+    estimate = share(int(successes), int(n), level=level)
+    return {**fields, "value": estimate.value, "low": estimate.low, "high": estimate.high, "n": int(n)}
+
+
+# --------------------------------------------------------------------------- volume and topics
+
+
+def volume(contacts: pd.DataFrame, *, by: str = "channel", level: float = 0.95) -> pd.DataFrame:
+    """Contacts per month and ``by`` group, with each group's share of the month (Wilson interval).
+
+    Returns
+    -------
+    DataFrame
+        ``period`` (``2025-03``), ``by``, ``contacts``, ``n`` (the month's contacts), ``value``/``low``/``high``
+        (the group's share of the month, %).
+
+    Examples
+    --------
+    >>> table = volume(contacts)                                           # doctest: +SKIP
+    """
+    period = contacts["opened_at"].dt.to_period("M").astype(str)
+    counts = contacts.groupby([period.rename("period"), contacts[by].astype(str)]).size()
+    totals = counts.groupby(level="period").sum()
+    rows = [_share_row(count, totals[month], level, period=month, **{by: group}, contacts=int(count))
+            for (month, group), count in counts.items()]
+    return pd.DataFrame(rows, columns=["period", by, "contacts", "n", "value", "low", "high"])
+
+
+def contact_topics(contacts: pd.DataFrame, config: dict[str, Any] | None = None,
+                   language: str = "en") -> pd.DataFrame:
+    """Each contact's topics: the export's ``topic`` where given, else the topics :func:`cxlib.voice.tag` finds in
+    ``text``; a contact with neither is "(no topic)".
+
+    Returns
+    -------
+    DataFrame
+        One row per contact and topic: ``contact_id``, ``topic`` (key), ``name``, ``from`` ("topic", "text" or "").
+    """
+    given = _text(contacts, "topic")
+    rows = [pd.DataFrame({"contact_id": contacts.loc[given.ne(""), "contact_id"], "topic": given[given.ne("")],
+                          "name": given[given.ne("")], "from": "topic"})]
+    rest = contacts[given.eq("")]
+    text = _text(rest, "text")
+    if text.ne("").any():
+        topics = voice.topics_for(config, language)
+        marks = voice.tag(text[text.ne("")], language="auto", topics=topics)
+        names = {topic["key"]: topic["name"] for topic in topics}
+        found = marks.stack()
+        found = found[found]
+        ids = rest.loc[found.index.get_level_values(0), "contact_id"].to_numpy()
+        keys = found.index.get_level_values(1)
+        rows.append(pd.DataFrame({"contact_id": ids, "topic": keys, "name": keys.map(names), "from": "text"}))
+    table = pd.concat(rows, ignore_index=True)
+    missing = contacts.loc[~contacts["contact_id"].isin(table["contact_id"]), "contact_id"]
+    none = Words("contacts", language)("no_topic")
+    table = pd.concat([table, pd.DataFrame({"contact_id": missing, "topic": "", "name": none, "from": ""})],
+                      ignore_index=True)
+    return table.reset_index(drop=True)
+
+
+def _text(contacts: pd.DataFrame, column: str) -> pd.Series:
+    if column not in contacts:
+        return pd.Series("", index=contacts.index, dtype="str")
+    return contacts[column].astype(object).where(contacts[column].notna(), "").astype(str).str.strip()
+
+
+def topic_volume(contacts: pd.DataFrame, config: dict[str, Any] | None = None, language: str = "en", *,
+                 level: float = 0.95) -> pd.DataFrame:
+    """Contacts per topic and their share of all contacts (a contact may carry several topics), largest first."""
+    tagged = contact_topics(contacts, config, language)
+    counts = tagged.groupby(["topic", "name"]).size().sort_values(ascending=False)
+    rows = [_share_row(count, len(contacts), level, topic=topic, name=name, contacts=int(count))
+            for (topic, name), count in counts.items()]
+    return pd.DataFrame(rows, columns=["topic", "name", "contacts", "n", "value", "low", "high"])
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def first_contact_resolution(contacts: pd.DataFrame, *, by: str | None = None,
+                             level: float = 0.95) -> pd.DataFrame:
+    """The share of contacts resolved at the first contact, among those whose flag is known.
+
+    Returns
+    -------
+    DataFrame
+        ``group`` ("(all)" or each ``by`` value), ``resolved``, ``n`` (known flags), ``unknown`` (blank flags, left
+        out of n), ``value``/``low``/``high`` (%, Wilson interval; NaN when no flag is known).
+    """
+    groups = [("(all)", contacts)] if by is None else list(contacts.groupby(contacts[by].astype(str)))
+    rows = []
+    for group, part in groups:
+        flag = part["resolved_first_time"]
+        known = flag.dropna().astype(bool)
+        rows.append({**_share_row(known.sum(), len(known), level, group=group, resolved=int(known.sum())),
+                     "unknown": int(flag.isna().sum())})
+    return pd.DataFrame(rows, columns=["group", "resolved", "n", "unknown", "value", "low", "high"])
+
+
+def quantile_interval(values: Sequence[float], q: float, level: float = 0.95) -> tuple[float, float, float]:
+    """A distribution-free interval for the ``q`` quantile: two order statistics, by the binomial law.
+
+    The number of values below the true quantile is Binomial(n, q), so
+    ``[x(r), x(s))`` covers it with probability ``F(s−1) − F(r−1)``; ``r`` and
+    ``s`` are the binomial's ``α/2`` and ``1 − α/2`` quantiles (``s`` plus one),
+    so the coverage is at least ``level`` for any continuous distribution.
+    With too few values a limit lies beyond the sample: the lower is then the
+    smallest value's floor, 0 for times, and the upper NaN (unknown).
+
+    Returns
+    -------
+    tuple of float
+        Lower limit, upper limit, and the interval's exact coverage.
+
+    Examples
+    --------
+    >>> low, high, coverage = quantile_interval(range(1, 11), 0.5)
+    >>> low, high, round(coverage, 4)
+    (2.0, 9.0, 0.9785)
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    alpha = 1 - level
+    r = int(stats.binom.ppf(alpha / 2, n, q))
+    s = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1
+    low = float(x[r - 1]) if r >= 1 else min(0.0, float(x[0]))
+    high = float(x[s - 1]) if s <= n else math.nan
+    coverage = float(stats.binom.cdf(min(s, n + 1) - 1, n, q) - (stats.binom.cdf(r - 1, n, q) if r >= 1 else 0.0))
+    return low, high, coverage
+
+
+def resolution_time(contacts: pd.DataFrame, *, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Hours from opening to closing: the median and the 90th percentile, with order-statistic intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``quantile`` (0.5, 0.9), ``value``/``low``/``high`` (hours; ``high`` NaN when too few contacts
+        bound it), ``coverage`` (the interval's exact confidence), ``n`` (closed contacts), ``open`` (still open,
+        left out).
+    """
+    hours = _hours(contacts)
+    groups = [("(all)", contacts.index)] if by is None else \
+        [(g, part.index) for g, part in contacts.groupby(contacts[by].astype(str))]
+    rows = []
+    for group, index in groups:
+        closed = hours.loc[index].dropna()
+        for q in thresholds()["quantiles"]:
+            low, high, coverage = quantile_interval(closed, q, level)
+            value = float(closed.quantile(q)) if len(closed) else math.nan
+            rows.append({"group": group, "quantile": q, "value": value, "low": min(low, value),
+                         "high": max(high, value) if not math.isnan(high) else high, "coverage": coverage,
+                         "n": len(closed), "open": int(hours.loc[index].isna().sum())})
+    return pd.DataFrame(rows, columns=["group", "quantile", "value", "low", "high", "coverage", "n", "open"])
+
+
+# --------------------------------------------------------------------------- customers
+
+
+def per_customer(contacts: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+    """How many contacts each customer made: the share of customers with 1, 2, ... contacts, and the mean.
+
+    Contacts that name no customer are left out and counted in ``attrs["anonymous"]``.
+
+    Returns
+    -------
+    DataFrame
+        ``contacts`` (1, 2, ..., "5 or more", "mean"), ``customers``, ``n`` (customers with a contact),
+        ``value``/``low``/``high`` (% of customers; for the mean, contacts with a t interval).
+    """
+    named = _named(contacts)
+    counts = named.groupby("customer_id").size()
+    top, n = int(thresholds()["per_customer_top"]), len(counts)
+    rows = []
+    for k in range(1, top + 1):
+        hits = int((counts >= k).sum()) if k == top else int((counts == k).sum())
+        label = Words("contacts", "en")("more", count=k) if k == top else str(k)
+        rows.append(_share_row(hits, n, level, contacts=label, customers=hits))
+    mean = float(counts.mean()) if n else math.nan
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * counts.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    rows.append({"contacts": "mean", "customers": n, "n": n, "value": mean, "low": mean - half, "high": mean + half})
+    table = pd.DataFrame(rows, columns=["contacts", "customers", "n", "value", "low", "high"])
+    table.attrs["anonymous"] = len(contacts) - len(named)
+    return table
+
+
+def repeat_contacts(contacts: pd.DataFrame, *, window_days: float | None = None, by: str | None = None,
+                    level: float = 0.95) -> pd.DataFrame:
+    """The share of contacts followed by another from the same customer within the window (7 days by default).
+
+    A contact followed within the window is a repeat whenever it was opened; one not followed is judged only
+    when the whole window lies inside the export (before its last contact), else it is unknown.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``repeated``, ``n`` (judged contacts), ``unknown`` (too recent to judge), ``anonymous`` (no
+        customer named), ``value``/``low``/``high`` (%, Wilson interval).
+    """
+    days = float(thresholds()["repeat_window_days"] if window_days is None else window_days)
+    flags = repeat_flags(contacts, window_days=days)
+    groups = [("(all)", contacts.index)] if by is None else \
+        [(g, part.index) for g, part in contacts.groupby(contacts[by].astype(str))]
+    rows = []
+    for group, index in groups:
+        flag = flags.reindex(index)
+        named = flag.index.isin(_named(contacts).index)
+        known = flag[named].dropna().astype(bool)
+        rows.append({**_share_row(known.sum(), len(known), level, group=group, repeated=int(known.sum())),
+                     "unknown": int(flag[named].isna().sum()), "anonymous": int((~named).sum())})
+    return pd.DataFrame(rows, columns=["group", "repeated", "n", "unknown", "anonymous", "value", "low", "high"])
+
+
+def repeat_flags(contacts: pd.DataFrame, *, window_days: float | None = None) -> pd.Series:
+    """For each contact naming its customer: True when another follows within the window, False when none does
+    and the window lies inside the export, NA when it is too recent to tell (indexed like ``contacts``)."""
+    days = float(thresholds()["repeat_window_days"] if window_days is None else window_days)
+    window = pd.Timedelta(days=days)
+    named = _named(contacts).sort_values(["customer_id", "opened_at", "contact_id"])
+    following = named.groupby("customer_id")["opened_at"].shift(-1)
+    repeated = (following - named["opened_at"]) <= window
+    judged = named["opened_at"] + window <= contacts["opened_at"].max()
+    flag = pd.Series(pd.NA, index=named.index, dtype="boolean")
+    flag[repeated.to_numpy()] = True
+    flag[(~repeated & judged).to_numpy()] = False
+    return flag.reindex(contacts.index)
+
+
+def histories(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's contact history over the export: ``one``, ``repeated`` (two or more) or ``escalated``
+    (any contact escalated), with ``contacts`` and ``escalation_unknown`` (contacts whose flag is blank)."""
+    named = _named(contacts)
+    escalated = named["escalated"].astype("boolean")
+    table = pd.DataFrame({"customer_id": named["customer_id"], "escalated": escalated.fillna(False).astype(bool),
+                          "unknown": escalated.isna()}).groupby("customer_id", sort=True)
+    table = table.agg(contacts=("escalated", "size"), escalated=("escalated", "any"),
+                      escalation_unknown=("unknown", "sum")).reset_index()
+    repeated = table["contacts"] >= int(thresholds()["repeated_min"])
+    table["history"] = np.where(table["escalated"], "escalated", np.where(repeated, "repeated", "one"))
+    return table[["customer_id", "contacts", "history", "escalation_unknown"]]
+
+
+def survey_histories(survey: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """The survey answers that name a customer, each with its customer's contact history (``none`` without one).
+
+    ``attrs["anonymous"]`` counts the answers left out because they name no customer.
+    """
+    customer = survey["customer_id"].astype(object).where(survey["customer_id"].notna(), "").astype(str).str.strip()
+    named = survey[customer.ne("")].assign(customer_id=customer[customer.ne("")])
+    history = histories(contacts).set_index("customer_id")["history"]
+    table = named.assign(history=named["customer_id"].map(history).fillna("none"))
+    table.attrs["anonymous"] = int(customer.eq("").sum())
+    return table
+
+
+# --------------------------------------------------------------------------- the survey by contact history
+
+
+def _cell(answers: pd.Series, metric: str) -> np.ndarray:
+    """Answer counts on the claims' scale for ``metric`` (NPS 0–10, CSAT 0–1)."""
+    width = 11 if metric == "nps" else 2
+    values = answers.dropna().astype(int).to_numpy()
+    return np.bincount(values, minlength=width).astype(float)
+
+
+def _value(counts: np.ndarray, metric: str) -> float:
+    n = counts.sum()
+    if not n:
+        return math.nan
+    if metric == "nps":
+        return float(100 * (counts[9:].sum() - counts[:7].sum()) / n)
+    return float(100 * counts[1] / n)
+
+
+def history_claims(survey: pd.DataFrame, contacts: pd.DataFrame, *, level: float = 0.95,
+                   metrics: Sequence[str] = ("nps", "csat")) -> pd.DataFrame:
+    """NPS and CSAT of the customers with each contact history against those without contacts, as claims.
+
+    Each row compares one history (``one``, ``repeated``, ``escalated``) with ``none`` by the family's own
+    contrast (:func:`cxlib.claims.contrast`: adjusted Wald for NPS, Agresti–Caffo for CSAT), unadjusted: the
+    caller adds the rows to the report's family (:func:`cxlib.claims.adjust`). A history with fewer than
+    ``min_answers`` answers is listed untested (``p`` NaN).
+
+    Returns
+    -------
+    DataFrame
+        Rows in :data:`cxlib.claims.COLUMNS`: ``source`` "contacts", ``kind`` "history difference", ``by``
+        "contact history", ``group`` and ``to`` the history, ``from`` "none", ``diff`` = ``value_to −
+        value_from``, ``worse`` when the history scores lower. Empty when no answer names a customer.
+
+    Examples
+    --------
+    >>> claims = history_claims(client.survey, client.contacts)            # doctest: +SKIP
+    """
+    answers = survey_histories(survey, contacts)
+    minimum = int(thresholds()["min_answers"])
+    rows = []
+    for metric in (m for m in metrics if m in answers and answers[m].notna().any()):
+        cells = {h: _cell(answers.loc[answers["history"] == h, metric], metric) for h in HISTORIES}
+        base = cells["none"]
+        for history in HISTORIES[1:]:
+            cell = cells[history]
+            if not cell.sum():
+                continue
+            tested = min(cell.sum(), base.sum()) >= minimum
+            result = contrast(metric, [(1, cell), (-1, base)], level=level) if tested else None
+            diff = _value(cell, metric) - _value(base, metric)
+            rows.append({"source": SOURCE, "metric": metric, "by": "contact history", "group": history,
+                         "kind": KIND, "from": "none", "to": history, "value_from": _value(base, metric),
+                         "value_to": _value(cell, metric), "n_from": int(base.sum()), "n_to": int(cell.sum()),
+                         "diff": diff, "low": result.low if result else math.nan,
+                         "high": result.high if result else math.nan,
+                         "p_own": result.p_value if result else math.nan,
+                         "p": result.p_value if result else math.nan, "worse": bool(diff < 0),
+                         "unit": UNITS[metric], "method": METHODS[metric]})
+    return pd.DataFrame(rows).reindex(columns=COLUMNS)
+
+
+# --------------------------------------------------------------------------- where effort pays
+
+
+def topic_ranking(contacts: pd.DataFrame, survey: pd.DataFrame, config: dict[str, Any] | None = None,
+                  language: str = "en", *, level: float = 0.95) -> pd.DataFrame:
+    """Topics ranked by total handling time and by the detractors among the customers who raised them.
+
+    Handling time is the hours from opening to closing, summed over a topic's closed contacts (``open``
+    counts the rest; NaN when none is closed). ``answers`` are the NPS answers of the topic's customers, ``detractors`` those of 0–6,
+    with their share and Wilson interval.
+
+    Returns
+    -------
+    DataFrame
+        ``topic``, ``name``, ``contacts``, ``hours``, ``open``, ``customers``, ``answers``, ``detractors``,
+        ``value``/``low``/``high`` (% detractors), ``rank_hours``, ``rank_detractors`` (1 = most).
+    """
+    tagged = contact_topics(contacts, config, language)
+    facts = contacts[["contact_id", "customer_id"]].assign(hours=_hours(contacts).to_numpy())
+    tagged = tagged.merge(facts, on="contact_id", how="left")
+    scored = survey[survey["nps"].notna()] if "nps" in survey else survey.iloc[:0]
+    nps = scored.assign(customer_id=scored["customer_id"].astype(str).str.strip())[["customer_id", "nps"]]
+    rows = []
+    for (topic, name), part in tagged.groupby(["topic", "name"]):
+        customers = set(part["customer_id"].astype(str).str.strip()) - {"", "nan", "<NA>"}
+        answers = nps.loc[nps["customer_id"].isin(customers), "nps"].astype(int)
+        detractors = int((answers <= 6).sum())
+        rows.append(_share_row(detractors, len(answers), level, topic=topic, name=name, contacts=len(part),
+                               hours=float(part["hours"].sum(min_count=1)), open=int(part["hours"].isna().sum()),
+                               customers=len(customers), answers=len(answers), detractors=detractors))
+    table = pd.DataFrame(rows, columns=["topic", "name", "contacts", "hours", "open", "customers", "answers",
+                                        "detractors", "n", "value", "low", "high"]).drop(columns="n")
+    table["rank_hours"] = table["hours"].rank(ascending=False, method="min", na_option="bottom").astype(int)
+    table["rank_detractors"] = table["detractors"].rank(ascending=False, method="min").astype(int)
+    return table.sort_values(["rank_hours", "topic"]).reset_index(drop=True)
+
+
+def scorecard_rows(contacts: pd.DataFrame, config: dict[str, Any], *, level: float = 0.95) -> pd.DataFrame:
+    """First-contact resolution (%) and mean resolution time (days) per period, for the scorecard.
+
+    The periods are the client's (``[periods]`` in client.toml); the columns are those of
+    :func:`cxlib.scorecard.derive`, with ``source`` "contacts.csv". A period with no known flag or no closed
+    contact has no row: unknown is never zero.
+    """
+    from cxlib.client.counts import period_labels  # the loader's own labels, so the scorecard's periods match
+
+    periods = period_labels(contacts["opened_at"], config["periods"]["frequency"], config["periods"]["labels"])
+    days = _hours(contacts) / float(thresholds()["hours_per_day"])
+    rows = []
+    for period, part in contacts.groupby(periods, sort=True):
+        fcr = first_contact_resolution(part, level=level).iloc[0]
+        if fcr["n"]:
+            rows.append({"level": "operational", "metric": "first_contact_resolution", "period": period,
+                         "value": fcr["value"], "n": int(fcr["n"]), "low": fcr["low"], "high": fcr["high"]})
+        closed = days.loc[part.index].dropna()
+        if len(closed):
+            half = float(stats.t.ppf(0.5 + level / 2, len(closed) - 1) * closed.std(ddof=1)
+                         / math.sqrt(len(closed))) if len(closed) > 1 else math.nan
+            rows.append({"level": "operational", "metric": "resolution_time", "period": period,
+                         "value": float(closed.mean()), "n": len(closed), "low": max(closed.mean() - half, 0.0),
+                         "high": closed.mean() + half})
+    table = pd.DataFrame(rows, columns=["level", "metric", "period", "value", "n", "low", "high"])
+    return table.assign(source="contacts.csv")
