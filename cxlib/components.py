@@ -1,0 +1,460 @@
+"""The four components of quality customer service, scored from a self-assessment by managers and staff.
+
+The method names four components without which quality customer service
+cannot exist: approved metrics, a written customer-interaction policy,
+business processes consistent with that policy, and a staff culture committed
+to the customer. Managers (the owner counts as one) and front-line staff rate
+four statements per component from 1 (disagree) to 5 (agree), in
+``components.csv``. For each component this module gives:
+
+* the mean score of managers, of staff and of all respondents, each the mean
+  of respondent scores (a respondent's score is the mean of their answers to
+  the component's statements) with its t interval and n;
+* the gap between managers and staff (managers − staff, Welch's t on the
+  respondent scores) as a claim of the report's one family
+  (:data:`cxlib.claims.COLUMNS`, source ``"components"``): a component managers
+  rate well and staff do not is one that exists on paper;
+* the weakest component, named only when the evidence rules of
+  ``cxlib/catalog/components.toml`` hold; otherwise the verdict is
+  "insufficient" with a one-sentence reason in the client's language.
+
+Everything the scoring uses (statements, components, thresholds, sentences) is
+in ``cxlib/catalog/components.toml``; a consultant changes the thresholds
+from ``client.toml`` under ``[overrides.components.scoring]``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> rows = [{"respondent": f"R{r}", "role": "manager" if r < 4 else "staff", "statement_id": s,
+...          "answer": r % 2 + (3 if not s.startswith("PO") else 4 if r < 4 else 2)}
+...         for r in range(10) for s in questionnaire().index]
+>>> result = assess(pd.DataFrame(rows))
+>>> policy = result.gaps.set_index("metric").loc["policy"]
+>>> policy["source"], policy["from"], policy["to"], float(policy["diff"])
+('components', 'staff', 'managers', 2.0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cxlib import catalog
+from cxlib.claims import COLUMNS
+from cxlib.wording import Numbers
+
+SOURCE = "components"
+KIND = "role difference"
+METHOD = "Welch t (respondent means)"
+GROUPS = ("managers", "staff", "all")
+RULES = ("respondents", "roles", "coverage", "lead", "separation")
+"""The evidence rules for naming the weakest component, in the order they are checked."""
+
+
+def _catalogue() -> dict[str, Any]:
+    return catalog.load("components")
+
+
+def _text(table: str, key: str, language: str, **values: Any) -> str:
+    """A sentence of the catalogue's ``[texts]`` or ``[insufficient]`` table in ``language``, filled in."""
+    return catalog.label(_catalogue()[table], language, key).format(**values)
+
+
+def components(language: str = "en") -> pd.DataFrame:
+    """The four components in the method's order: ``order``, ``name`` and ``about`` in ``language``."""
+    rows = [{"component": c["key"], "order": c["order"], "name": catalog.label(c, language),
+             "about": catalog.label(c, language, "about")} for c in _catalogue()["components"]]
+    return pd.DataFrame(rows).sort_values("order").set_index("component")
+
+
+def questionnaire(language: str = "en") -> pd.DataFrame:
+    """The statements, indexed by id: ``component``, ``text`` in ``language`` and the ``source`` article."""
+    rows = [{"id": s["id"], "component": s["component"], "text": catalog.label(s, language, "text"),
+             "source": s["source"]} for s in _catalogue()["statements"]]
+    return pd.DataFrame(rows).set_index("id")
+
+
+def settings(config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The catalogue's ``[scoring]`` thresholds, with a client's ``[overrides.components.scoring]`` applied."""
+    values = dict(_catalogue()["scoring"])
+    overrides = ((config or {}).get("overrides", {}) or {}).get("components", {}) or {}
+    values.update(overrides.get("scoring", {}) or {})
+    return values
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A tested difference of means, ``a − b``: its interval at ``level``, t statistic, degrees of freedom, p."""
+
+    diff: float
+    low: float
+    high: float
+    se: float
+    statistic: float
+    df: float
+    p_value: float
+    n_a: int
+    n_b: int
+    level: float
+
+
+def _unit(settings_: dict[str, Any]) -> str:
+    """The family's unit of a mean answer, ``"mean 1–5"``."""
+    low, high = settings_["scale"]
+    return f"mean {low}–{high}"
+
+
+def _present(values: Any) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return values[~np.isnan(values)]
+
+
+def mean_interval(values: Any, level: float = 0.95) -> tuple[float, float, float, int, float]:
+    """Mean of ``values`` (NaN left out) with its t interval: ``(mean, low, high, n, se)``.
+
+    One value has a mean but no interval (NaN bounds); none has neither.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in mean_interval([2.0, 3.0, 4.0])[:3]]
+    [3.0, 0.516, 5.484]
+    """
+    values = _present(values)
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0, math.nan
+    mean = float(values.mean())
+    if n < 2:
+        return mean, math.nan, math.nan, n, math.nan
+    se = float(values.std(ddof=1) / math.sqrt(n))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    return mean, mean - half, mean + half, n, se
+
+
+def welch(a: Any, b: Any, level: float = 0.95) -> Difference:
+    """Welch's unequal-variance t-test of ``mean(a) − mean(b)`` (NaN left out), with its interval.
+
+    Untestable (NaN p) when a group has fewer than two values or neither group varies.
+
+    Examples
+    --------
+    >>> round(welch([4.0, 4.5, 5.0], [2.0, 3.0, 2.5, 3.5]).p_value, 4)
+    0.0101
+    """
+    a, b = _present(a), _present(b)
+    na, nb = len(a), len(b)
+    diff = float(a.mean() - b.mean()) if na and nb else math.nan
+    if na < 2 or nb < 2:
+        return Difference(diff, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, na, nb, level)
+    va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return Difference(diff, math.nan, math.nan, 0.0, math.nan, math.nan, math.nan, na, nb, level)
+    df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
+    statistic = diff / se
+    return Difference(diff, diff - half, diff + half, se, statistic, float(df),
+                      float(2 * stats.t.sf(abs(statistic), df)), na, nb, level)
+
+
+def paired(a: Any, b: Any, level: float = 0.95) -> Difference:
+    """Paired t-test of ``a − b`` over the positions where both are known (the same respondents).
+
+    Examples
+    --------
+    >>> round(paired([3.0, 4.0, 5.0, 4.0], [2.0, 2.5, 3.0, 3.5]).p_value, 4)
+    0.0305
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    both = ~np.isnan(a) & ~np.isnan(b)
+    mean, low, high, n, se = mean_interval(a[both] - b[both], level)
+    if n < 2 or se == 0:
+        return Difference(mean, math.nan, math.nan, se, math.nan, n - 1.0, math.nan, n, n, level)
+    statistic = mean / se
+    return Difference(mean, low, high, se, statistic, n - 1.0, float(2 * stats.t.sf(abs(statistic), n - 1)),
+                      n, n, level)
+
+
+def respondent_scores(answers: pd.DataFrame, config: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per respondent: role, group, share of statements answered, set aside or not, component scores.
+
+    A component score is the mean of the respondent's answers (1–5) to its statements, NaN when they answered
+    fewer than ``min_component_share`` of them; a repeated answer to a statement counts as its mean. A respondent
+    who answered fewer than ``min_answered_share`` of all statements is ``set_aside`` (kept in the table, left out
+    of every figure). ``group`` is "managers" (owner or manager) or "staff"; another role counts in no group.
+    """
+    settings_ = settings(config)
+    items = questionnaire()
+    rows = answers[answers["statement_id"].astype(str).isin(items.index)]
+    value = pd.to_numeric(rows["answer"], errors="coerce").astype(float)
+    matrix = (value.groupby([rows["respondent"].astype(str), rows["statement_id"].astype(str)]).mean()
+              .unstack().reindex(columns=items.index))
+    matrix.index.name = "respondent"
+    first = rows.drop_duplicates("respondent").set_index(rows.drop_duplicates("respondent")["respondent"].astype(str))
+    role = first["role"].astype(str).str.strip().str.lower().reindex(matrix.index)
+    table = pd.DataFrame({"role": role, "group": role.map(_catalogue()["roles"]),
+                          "answered": matrix.notna().sum(axis=1) / len(items)}, index=matrix.index)
+    table["set_aside"] = table["answered"] < settings_["min_answered_share"] - 1e-12
+    for key in components().index:
+        part = matrix[items.index[items["component"] == key]]
+        enough = part.notna().mean(axis=1) >= settings_["min_component_share"] - 1e-12
+        table[key] = part.mean(axis=1).where(enough)
+    return table
+
+
+def _group_scores(used: pd.DataFrame, names: pd.Series, level: float, scale: tuple[float, float],
+                  language: str) -> pd.DataFrame:
+    """Mean score, clipped t interval and n per component and group (managers, staff, all)."""
+    rows = []
+    for key, name in names.items():
+        for group in GROUPS:
+            part = used if group == "all" else used[used["group"] == group]
+            mean, low, high, n, se = mean_interval(part[key], level)
+            # the true mean lies on the answer scale, so cutting the interval there loses no coverage
+            rows.append({"component": key, "name": name, "group": group,
+                         "group_name": _text("groups", group, language), "score": mean,
+                         "low": max(low, scale[0]) if n > 1 else math.nan,
+                         "high": min(high, scale[1]) if n > 1 else math.nan, "n": n, "se": se})
+    return pd.DataFrame(rows)
+
+
+def gap_claims(used: pd.DataFrame, config: dict[str, Any] | None = None, language: str = "en",
+               level: float = 0.95) -> tuple[pd.DataFrame, list[str]]:
+    """The manager–staff gap of every component that can be tested, as rows of the report's family of claims.
+
+    Parameters
+    ----------
+    used : DataFrame
+        :func:`respondent_scores` without the respondents set aside.
+    config : dict, optional
+        ``client.config`` (its ``[overrides.components.scoring]``).
+    language : {"en", "ru"}
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    claims : DataFrame
+        Rows in :data:`cxlib.claims.COLUMNS`: ``source`` "components", ``metric`` the component key, ``by`` "role",
+        ``group`` the component's name, ``kind`` "role difference", ``from`` "staff", ``to`` "managers",
+        ``value_from``/``value_to`` and ``n_from``/``n_to`` the two means and respondents, ``diff`` managers − staff
+        (answer points), ``p`` Welch's (unadjusted), ``worse`` True when managers rate the component higher.
+    notes : list of str
+        One sentence for each component whose gap is not tested, and why.
+    """
+    settings_ = settings(config)
+    minimum = int(settings_["min_role_respondents"])
+    names = components(language)["name"]
+    rows, notes = [], []
+    for key, name in names.items():
+        managers = used.loc[used["group"] == "managers", key]
+        staff = used.loc[used["group"] == "staff", key]
+        n_m, n_s = int(managers.notna().sum()), int(staff.notna().sum())
+        if min(n_m, n_s) < minimum:
+            notes.append(_text("texts", "gap_untested", language, name=name, min=minimum, managers=n_m, staff=n_s))
+            continue
+        test = welch(managers, staff, level)
+        if math.isnan(test.p_value):
+            notes.append(_text("texts", "gap_flat", language, name=name))
+            continue
+        rows.append({"source": SOURCE, "metric": key, "by": "role", "group": name, "kind": KIND, "from": "staff",
+                     "to": "managers", "value_from": float(staff.mean()), "value_to": float(managers.mean()),
+                     "n_from": n_s, "n_to": n_m, "diff": test.diff, "low": test.low, "high": test.high,
+                     "p_own": test.p_value, "p": test.p_value, "worse": bool(test.diff > 0),
+                     "unit": _unit(settings_), "method": METHOD})
+    return pd.DataFrame(rows).reindex(columns=COLUMNS), notes
+
+
+def _rules_table(rows: list[tuple[str, float, float, bool | None, str]]) -> tuple[pd.DataFrame, str]:
+    """The rules as a table (rules after the first failure are not checked: ``passed`` NA) and that failure's reason."""
+    checked, reason = [], ""
+    for rule, value, threshold, passed, sentence in rows:
+        if reason:
+            checked.append((rule, math.nan, threshold, None, ""))
+            continue
+        checked.append((rule, value, threshold, passed, "" if passed else sentence))
+        reason = "" if passed else sentence
+    table = pd.DataFrame(checked, columns=["rule", "value", "threshold", "passed", "reason"]).set_index("rule")
+    table["passed"] = table["passed"].astype("boolean")
+    return table, reason
+
+
+def _pairwise(used: pd.DataFrame, weakest: str, keys: list[str], level: float) -> pd.DataFrame:
+    """Every other component against the weakest: paired difference (other − weakest) over respondents who scored both."""
+    rows = []
+    for key in keys:
+        if key == weakest:
+            continue
+        test = paired(used[key], used[weakest], level)
+        rows.append({"component": key, "diff": test.diff, "low": test.low, "high": test.high, "n": test.n_a,
+                     "p": test.p_value})
+    return pd.DataFrame(rows, columns=["component", "diff", "low", "high", "n", "p"]).set_index("component")
+
+
+def _weakest(used: pd.DataFrame, set_aside: int, settings_: dict[str, Any],
+             language: str) -> tuple[str, pd.DataFrame, str, pd.DataFrame]:
+    """The weakest component and the evidence rules: ``(weakest, rules, reason, pairwise)``.
+
+    The weakest is the component with the lowest mean over all usable respondents; ``reason`` is empty when every
+    rule holds. The paired tests run at ``alpha`` / (number of component pairs), Bonferroni over every pair, so that
+    choosing the lowest after seeing the data cannot raise the chance of a false verdict above ``alpha``.
+    """
+    names = components(language)["name"].to_dict()
+    names[""] = ""
+    number = Numbers(language)
+    keys = list(names)[:-1]
+    n = len(used)
+    n_m, n_s = int((used["group"] == "managers").sum()), int((used["group"] == "staff").sum())
+    company = used[keys].mean() if n else pd.Series(math.nan, index=keys)
+    ranked = company.dropna().sort_values(kind="stable")
+    weakest = str(ranked.index[0]) if len(ranked) else ""
+    scored = used[keys].notna().sum() if n else pd.Series(0, index=keys)
+    thin = str((scored / max(n, 1)).idxmin())
+    pairs = len(keys) * (len(keys) - 1) / 2
+    cut = settings_["alpha"] / pairs
+    pairwise = _pairwise(used, weakest, keys, 1 - cut) if weakest else _pairwise(used, "", [], 1 - cut)
+    lead = float(ranked.iloc[1] - ranked.iloc[0]) if len(ranked) > 1 else math.nan
+    runner_up = str(ranked.index[1]) if len(ranked) > 1 else ""
+    separated = pairwise["p"].lt(cut) & pairwise["diff"].gt(0)
+    hardest = str(pairwise["p"].fillna(np.inf).idxmax()) if len(pairwise) else ""
+    worst = float(pairwise["p"].max()) if len(pairwise) else math.nan
+    if n == 0:
+        first = _text("insufficient", "no_answers", language)
+    elif set_aside:
+        first = _text("insufficient", "respondents_set_aside", language, n=n, set_aside=set_aside,
+                      min=settings_["min_respondents"])
+    else:
+        first = _text("insufficient", "respondents", language, n=n, min=settings_["min_respondents"])
+    minimum = settings_["min_role_respondents"]
+    needed = math.ceil(settings_["min_coverage"] * n - 1e-9)
+    rows = [
+        ("respondents", n, settings_["min_respondents"], n >= settings_["min_respondents"], first),
+        ("roles", min(n_m, n_s), minimum, min(n_m, n_s) >= minimum,
+         _text("insufficient", "roles", language, managers=n_m, staff=n_s, min=minimum)),
+        ("coverage", float(scored.min() / max(n, 1)), settings_["min_coverage"], bool(scored.min() >= needed),
+         _text("insufficient", "coverage", language, name=names[thin], k=int(scored[thin]), n=n, min=needed)),
+        ("lead", lead, settings_["min_lead"], bool(lead >= settings_["min_lead"] - 1e-12),
+         _text("insufficient", "lead", language, name=names[weakest], next=names[runner_up],
+               lead=number.number(lead, 2), min=number.number(settings_["min_lead"], 2))),
+        ("separation", worst, cut, bool(len(pairwise) and separated.all()),
+         _text("insufficient", "separation", language, name=names[weakest], other=names[hardest],
+               p=number.p_value(worst), max=number.number(cut, 4))),
+    ]
+    rules, reason = _rules_table(rows)
+    return weakest, rules, reason, pairwise
+
+
+@dataclass(frozen=True)
+class ComponentsResult:
+    """The four components' self-assessment.
+
+    Attributes
+    ----------
+    verdict : {"weakest", "insufficient"}
+        ``"weakest"`` names the weakest component in ``weakest``; ``"insufficient"`` names none and ``reason``
+        says why in one sentence.
+    weakest : str
+        The component key with the lowest mean over all respondents when the verdict names it, else "".
+    scores : DataFrame
+        One row per component and group (managers, staff, all): ``score`` (mean 1–5), ``low``/``high`` (t interval,
+        cut to the answer scale), ``n`` (respondents who scored it), ``se``.
+    gaps : DataFrame
+        The manager–staff gaps as claims of the report's family (:func:`gap_claims`), unadjusted.
+    pairwise : DataFrame
+        Every other component against the lowest one: paired difference, its interval at the Bonferroni level, n, p.
+    respondents : DataFrame
+        :func:`respondent_scores`.
+    rules : DataFrame
+        The evidence rules in order: value, threshold, passed (NA when not checked), reason.
+    reason : str
+    notes : tuple of str
+        Sentences for the gaps that are not tested and the components nobody scored.
+    set_aside : tuple of str
+        Respondents who answered too few statements to count.
+    n_respondents : int
+        Respondents counted.
+    language : str
+    level : float
+    """
+
+    verdict: str
+    weakest: str
+    scores: pd.DataFrame
+    gaps: pd.DataFrame
+    pairwise: pd.DataFrame
+    respondents: pd.DataFrame
+    rules: pd.DataFrame
+    reason: str = ""
+    notes: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
+    n_respondents: int = 0
+    language: str = "en"
+    level: float = 0.95
+    lowest: str = field(default="")
+
+    @property
+    def insufficient(self) -> bool:
+        """True when the answers cannot name the weakest component (see ``reason``)."""
+        return self.verdict == "insufficient"
+
+    def name(self, key: str | None = None) -> str:
+        """A component's name in the result's language (the weakest by default)."""
+        return str(components(self.language).loc[key or self.weakest, "name"])
+
+    @property
+    def label(self) -> str:
+        """The verdict in words: "weakest component: Written customer policy", or "insufficient evidence"."""
+        if self.insufficient:
+            return _text("texts", "insufficient", self.language)
+        return _text("texts", "label", self.language, name=self.name())
+
+    def table(self, group: str = "all") -> pd.DataFrame:
+        """One group's scores (``managers``, ``staff`` or ``all``), indexed by component."""
+        return self.scores[self.scores["group"] == group].set_index("component")
+
+    def __str__(self) -> str:
+        if self.insufficient:
+            return f"{self.label}: {self.reason}"
+        row = self.table().loc[self.weakest]
+        return f"{self.label} ({row['score']:.2f} of 5, {self.n_respondents} respondents)"
+
+
+def assess(answers: pd.DataFrame, config: dict[str, Any] | None = None, *, language: str = "en",
+           level: float = 0.95) -> ComponentsResult:
+    """Score the four components, test the manager–staff gaps and name the weakest component, or say why not.
+
+    Parameters
+    ----------
+    answers : DataFrame
+        ``client.components``: respondent, role (owner, manager, staff), statement_id, answer (1–5, blank = don't
+        know). Statements the catalogue does not hold are left out.
+    config : dict, optional
+        ``client.config``, for ``[overrides.components.scoring]``.
+    language : {"en", "ru"}
+        Language of component names and sentences.
+    level : float
+        Confidence level of the scores' and gaps' intervals.
+
+    Returns
+    -------
+    ComponentsResult
+    """
+    settings_ = settings(config)
+    per = respondent_scores(answers, config)
+    used = per[~per["set_aside"]]
+    names = components(language)["name"]
+    scores = _group_scores(used, names, level, tuple(settings_["scale"]), language)
+    gaps, notes = gap_claims(used, config, language, level)
+    notes += [_text("texts", "no_score", language, name=name) for key, name in names.items()
+              if not used[key].notna().any()]
+    weakest, rules, reason, pairwise = _weakest(used, int(per["set_aside"].sum()), settings_, language)
+    return ComponentsResult(
+        verdict="insufficient" if reason else "weakest", weakest="" if reason else weakest, scores=scores,
+        gaps=gaps, pairwise=pairwise, respondents=per, rules=rules, reason=reason, notes=tuple(notes),
+        set_aside=tuple(per.index[per["set_aside"]]), n_respondents=len(used), language=language, level=level,
+        lowest=weakest)
