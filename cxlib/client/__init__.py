@@ -216,6 +216,11 @@ class Client:
         return self.tables["journey"]
 
     @property
+    def components(self) -> pd.DataFrame:
+        """The four-components self-assessment (``components.csv``): respondent, role, statement_id, answer."""
+        return self.tables["components"]
+
+    @property
     def mystery_shopping(self) -> pd.DataFrame:
         return self.tables["mystery_shopping"]
 

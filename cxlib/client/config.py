@@ -229,5 +229,7 @@ def _allowed_values(source: str, config: dict[str, Any]) -> list[str]:
     if source == "lifecycle_statements":
         extra = config.get("overrides", {}).get("lifecycle", {}).get("statements", [])
         return [s["id"] for s in catalog.lifecycle_statements()] + [s["id"] for s in extra]
+    if source == "components_statements":
+        return [s["id"] for s in catalog.load("components")["statements"]]
     raise KeyError(source)
 
