@@ -26,7 +26,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> rows = [{"respondent": f"R{r}", "role": "manager" if r < 4 else "staff", "statement_id": s,
-...          "answer": r % 2 + (3 if not s.startswith("PO") else 4 if r < 4 else 2)}
+...          "answer": r % 2 + (3 if not s.startswith("POL") else 4 if r < 4 else 2)}
 ...         for r in range(10) for s in questionnaire().index]
 >>> result = assess(pd.DataFrame(rows))
 >>> policy = result.gaps.set_index("metric").loc["policy"]
