@@ -1,0 +1,211 @@
+"""Support contacts (cxlib.contacts): every measure against hand-worked cases and an independent pandas
+computation, the loader's problems with bad exports, the demo export, and the history claims by simulation."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+import cxlib
+from cxlib import claims, contacts, demo_contacts
+
+Z = 1.959963984540054
+
+
+def _wilson(k: int, n: int) -> tuple[float, float]:
+    """Wilson's interval by its formula, in %: the plain one (no end correction applies for 3+ on each side)."""
+    p = k / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
+    """Contacts as the loader types them: (id, opened, closed, channel, customer, topic, text, fcr, escalated)."""
+    frame = pd.DataFrame(rows, columns=["contact_id", "opened_at", "closed_at", "channel", "customer_id", "topic",
+                                        "text", "resolved_first_time", "escalated"])
+    for column in ("opened_at", "closed_at"):
+        frame[column] = pd.to_datetime(frame[column])
+    for column in ("resolved_first_time", "escalated"):
+        frame[column] = frame[column].astype("boolean")
+    return frame
+
+
+# Ten contacts, worked by hand below. Day 0 is 2025-01-01; the export's last contact opens on 2025-01-31.
+HAND = _table([
+    ("K1", "2025-01-01 09:00", "2025-01-01 11:00", "phone", "c1", "booking", "", True, False),    # 2 h
+    ("K2", "2025-01-04 09:00", "2025-01-04 10:00", "phone", "c1", "", "The staff were rude", False, False),  # 1 h
+    ("K3", "2025-01-21 09:00", "2025-01-23 09:00", "chat", "c1", "invoice", "", True, None),     # 48 h
+    ("K4", "2025-01-02 08:00", "2025-01-02 13:00", "chat", "c2", "booking", "", None, False),    # 5 h
+    ("K5", "2025-01-10 12:00", "2025-01-10 15:00", "email", "c3", "invoice", "", False, True),   # 3 h
+    ("K6", "2025-01-17 12:00", "2025-01-18 00:00", "email", "c3", "", "", True, False),          # 12 h, no topic
+    ("K7", "2025-01-30 10:00", None, "phone", "c4", "booking", "", None, False),                 # open
+    ("K8", "2025-01-05 10:00", "2025-01-05 10:30", "chat", "", "booking", "", True, False),      # 0.5 h
+    ("K9", "2025-02-01 10:00", "2025-02-01 14:00", "phone", "c5", "invoice", "", False, False),  # 4 h
+    ("K10", "2025-01-31 10:00", "2025-01-31 11:00", "phone", "c2", "booking", "", True, False),  # 1 h
+])
+HAND_HOURS = {"K1": 2, "K2": 1, "K3": 48, "K4": 5, "K5": 3, "K6": 12, "K8": 0.5, "K9": 4, "K10": 1}
+
+
+# --------------------------------------------------------------------------- hand-worked cases
+
+
+def test_first_contact_resolution_by_hand():
+    # known flags: K1 T, K2 F, K3 T, K5 F, K6 T, K8 T, K9 F, K10 T -> 5 of 8; K4 and K7 unknown
+    row = contacts.first_contact_resolution(HAND).iloc[0]
+    assert (row["resolved"], row["n"], row["unknown"]) == (5, 8, 2)
+    assert row["value"] == pytest.approx(62.5)
+    low, high = _wilson(5, 8)
+    assert (row["low"], row["high"]) == pytest.approx((low, high), abs=1e-9)
+    low_sm, high_sm = proportion_confint(5, 8, method="wilson")
+    assert (row["low"], row["high"]) == pytest.approx((100 * low_sm, 100 * high_sm), abs=1e-9)
+    phone = contacts.first_contact_resolution(HAND, by="channel").set_index("group").loc["phone"]
+    # phone: K1 T, K2 F, K9 F, K10 T known; K7 unknown
+    assert (phone["resolved"], phone["n"], phone["unknown"]) == (2, 4, 1)
+
+
+def test_unknown_flags_alone_say_unknown_not_zero():
+    row = contacts.first_contact_resolution(HAND.assign(resolved_first_time=pd.NA)).iloc[0]
+    assert row["n"] == 0 and row["unknown"] == 10 and math.isnan(row["value"])
+
+
+def test_resolution_time_by_hand():
+    # closed hours sorted: 0.5, 1, 1, 2, 3, 4, 5, 12, 48 (n = 9); median the 5th = 3; K7 open
+    table = contacts.resolution_time(HAND).set_index("quantile")
+    assert table.loc[0.5, "value"] == 3.0 and table.loc[0.5, "n"] == 9 and table.loc[0.5, "open"] == 1
+    # binomial(9, ½): P(B ≤ 1) = 10/512 < 0.025 ≤ P(B ≤ 2) = 46/512, so r = 2; symmetric s = 8:
+    # [x(2), x(8)] = [1, 12], covering when 2 ≤ B ≤ 7: 1 − P(B ≤ 1) − P(B ≥ 8) = 1 − 2·10/512
+    assert (table.loc[0.5, "low"], table.loc[0.5, "high"]) == (1.0, 12.0)
+    assert table.loc[0.5, "coverage"] == pytest.approx(1 - 2 * 10 / 512)
+    # the 90th percentile of nine: 12 + 0.2 × (48 − 12) (linear), and nine values cannot bound it from above
+    assert table.loc[0.9, "value"] == pytest.approx(19.2)
+    assert math.isnan(table.loc[0.9, "high"])
+
+
+def test_quantile_interval_textbook_and_enumeration():
+    # n = 10, the median: [x(2), x(9)] with coverage 0.9785 (e.g. Conover, Practical Nonparametric Statistics)
+    low, high, coverage = contacts.quantile_interval(np.arange(1, 11), 0.5)
+    assert (low, high) == (2.0, 9.0) and coverage == pytest.approx(0.978515625)
+    # n = 100, the 90th percentile: ranks from the binomial law counted term by term
+    pmf = [math.comb(100, k) * 0.9**k * 0.1 ** (100 - k) for k in range(101)]
+    cdf = np.cumsum(pmf)
+    r = int(np.argmax(cdf >= 0.025))          # smallest k with F(k) ≥ α/2
+    s = int(np.argmax(cdf >= 0.975)) + 1
+    low, high, coverage = contacts.quantile_interval(np.arange(1, 101), 0.9)
+    assert (low, high) == (float(r), float(s))
+    assert coverage == pytest.approx(cdf[s - 1] - cdf[r - 1]) and coverage >= 0.95
+
+
+def test_quantile_interval_covers_skewed_times():
+    rng = np.random.default_rng(7)
+    hits = {0.5: 0, 0.9: 0}
+    truth = {q: stats.lognorm(1.2).ppf(q) for q in hits}
+    for _ in range(1000):
+        sample = stats.lognorm(1.2).rvs(60, random_state=rng)
+        for q in hits:
+            low, high, _ = contacts.quantile_interval(sample, q)
+            hits[q] += low <= truth[q] <= high
+    assert hits[0.5] / 1000 >= 0.94 and hits[0.9] / 1000 >= 0.94
+
+
+def test_repeats_by_hand():
+    # window 7 days; the export ends with K9 opened 2025-02-01 10:00, so a contact is judged when opened by 01-25 10:00
+    flags = contacts.repeat_flags(HAND).set_axis(HAND["contact_id"])
+    expected = {"K1": True,    # c1: K2 three days later
+                "K2": False,   # c1: next is K3, 17 days later
+                "K3": False,   # c1: none after, judged (01-21 + 7 days is before 02-01)
+                "K4": False,   # c2: next is K10, 29 days later
+                "K5": True,    # c3: K6 follows 01-10 12:00 -> 01-17 12:00, exactly seven days: within the window
+                "K6": False,   # c3: none after
+                "K7": None,    # c4: too recent, none after
+                "K8": None,    # no customer
+                "K9": None,    # c5: too recent
+                "K10": None}   # c2: too recent, none after
+    for contact, value in expected.items():
+        assert (pd.isna(flags[contact]) if value is None else flags[contact] == value), contact
+    row = contacts.repeat_contacts(HAND).iloc[0]
+    assert (row["repeated"], row["n"], row["unknown"], row["anonymous"]) == (2, 6, 3, 1)
+    assert row["value"] == pytest.approx(100 * 2 / 6)
+
+
+def test_histories_and_per_customer_by_hand():
+    table = contacts.histories(HAND).set_index("customer_id")
+    # c1 three contacts, c2 two, c3 two with K5 escalated, c4 one, c5 one; K3's flag blank is counted
+    assert table["history"].to_dict() == {"c1": "repeated", "c2": "repeated", "c3": "escalated", "c4": "one",
+                                          "c5": "one"}
+    assert table.loc["c1", "escalation_unknown"] == 1
+    per = contacts.per_customer(HAND).set_index("contacts")
+    assert per.loc["1", "customers"] == 2 and per.loc["2", "customers"] == 2 and per.loc["3", "customers"] == 1
+    assert per.loc["mean", "value"] == pytest.approx(9 / 5)
+    assert per.attrs["anonymous"] == 1
+    sd = np.std([3, 2, 2, 1, 1], ddof=1)
+    half = stats.t.ppf(0.975, 4) * sd / math.sqrt(5)
+    assert (per.loc["mean", "low"], per.loc["mean", "high"]) == pytest.approx((1.8 - half, 1.8 + half))
+
+
+def test_volume_and_topics_by_hand():
+    table = contacts.volume(HAND).set_index(["period", "channel"])
+    # January: phone K1 K2 K7 K10, chat K3 K4 K8, email K5 K6 = 9; February: phone K9
+    assert table.loc[("2025-01", "phone"), "contacts"] == 4 and table.loc[("2025-01", "phone"), "n"] == 9
+    assert table.loc[("2025-02", "phone"), "value"] == 100.0
+    tagged = contacts.contact_topics(HAND).set_index("contact_id")
+    assert tagged.loc["K1", "topic"] == "booking" and tagged.loc["K1", "from"] == "topic"
+    assert tagged.loc["K2", "topic"] == "staff_attitude" and tagged.loc["K2", "from"] == "text"
+    assert tagged.loc["K6", "topic"] == "" and tagged.loc["K6", "name"] == "(no topic)"
+    counts = contacts.topic_volume(HAND).set_index("topic")["contacts"].to_dict()
+    assert counts == {"booking": 5, "invoice": 3, "staff_attitude": 1, "": 1}
+
+
+def test_topic_ranking_by_hand():
+    survey = pd.DataFrame({"customer_id": ["c1", "c2", "c2", "c3", "c5", ""],
+                           "nps": pd.array([3, 9, 5, 10, 6, 0], dtype="Int64")})
+    table = contacts.topic_ranking(HAND, survey).set_index("topic")
+    # booking: K1 2 h + K4 5 h + K8 0.5 h + K10 1 h = 8.5 h, K7 open; customers c1 c2 c4 -> answers 3, 9, 5
+    assert table.loc["booking", "hours"] == pytest.approx(8.5) and table.loc["booking", "open"] == 1
+    assert (table.loc["booking", "answers"], table.loc["booking", "detractors"]) == (3, 2)
+    # invoice: K3 48 h + K5 3 h + K9 4 h = 55 h; customers c1 c3 c5 -> answers 3, 10, 6: two detractors
+    assert table.loc["invoice", "hours"] == pytest.approx(55)
+    assert table.loc["invoice", "rank_hours"] == 1 and table.loc["booking", "rank_hours"] == 3  # "": K6 12 h
+    assert table.loc["invoice", "detractors"] == 2 and table.loc["invoice", "rank_detractors"] == 1
+
+
+def test_scorecard_rows_by_hand():
+    config = {"periods": {"frequency": "month", "labels": {}}}
+    table = contacts.scorecard_rows(HAND, config).set_index(["metric", "period"])
+    assert set(table["source"]) == {"contacts.csv"}
+    # January closed: 2, 1, 48, 5, 3, 12, 0.5, 1 hours -> mean 72.5 / 8 h in days
+    assert table.loc[("resolution_time", "2025-01"), "value"] == pytest.approx(72.5 / 8 / 24)
+    assert table.loc[("resolution_time", "2025-01"), "n"] == 8
+    # January FCR: K1 T, K2 F, K3 T, K5 F, K6 T, K8 T, K10 T known -> 5 of 7
+    assert table.loc[("first_contact_resolution", "2025-01"), "value"] == pytest.approx(500 / 7)
+
+
+def test_history_claims_by_hand():
+    survey = pd.DataFrame({"customer_id": ["c1"] * 12 + ["c9"] * 12 + [""] * 3,
+                           "nps": pd.array([0] * 6 + [10] * 6 + [10] * 9 + [0] * 3 + [5] * 3, dtype="Int64"),
+                           "csat": pd.array([0] * 6 + [1] * 6 + [1] * 12 + [0] * 3, dtype="Int64")})
+    table = contacts.history_claims(survey, HAND).set_index(["metric", "to"])
+    row = table.loc[("nps", "repeated")]
+    # repeated (c1): 6 promoters 6 detractors -> 0; none (c9, no contacts): 9 promoters 3 detractors -> 50
+    assert (row["value_to"], row["value_from"], row["diff"]) == (0.0, 50.0, -50.0)
+    assert (row["n_to"], row["n_from"]) == (12, 12) and row["worse"] and row["source"] == "contacts"
+    expected = cxlib.metrics.nps_diff([0] * 6 + [10] * 6, [10] * 9 + [0] * 3)
+    assert row["p"] == pytest.approx(expected.p_value) and row["low"] == pytest.approx(expected.low)
+    assert list(contacts.history_claims(survey, HAND).columns) == claims.COLUMNS
+    # CSAT by Agresti–Caffo: one satisfied and one not added to each group
+    csat = table.loc[("csat", "repeated")]
+    p1, p2 = 7 / 14, 13 / 14
+    z = (p1 - p2) / math.sqrt(p1 * (1 - p1) / 14 + p2 * (1 - p2) / 14)
+    assert csat["p"] == pytest.approx(2 * stats.norm.sf(abs(z)))
+
+
+def test_history_claims_leave_small_groups_untested():
+    survey = pd.DataFrame({"customer_id": ["c4", "c9", "c9"], "nps": pd.array([3, 9, 10], dtype="Int64")})
+    table = contacts.history_claims(survey, HAND)
+    assert len(table) == 1 and math.isnan(table["p"].iloc[0]) and table["to"].iloc[0] == "one"
