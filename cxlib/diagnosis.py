@@ -37,16 +37,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlib import catalog, journey, lifecycle, scorecard, spc
+from cxlib import catalog, journey, lifecycle, scorecard, spc, voice
 from cxlib import claims as claim_family
 from cxlib import survey as survey_analysis
 from cxlib.client import Client
 from cxlib.metrics import Comparison
 from cxlib.phrases import KIND_ORDER, METRIC_NAMES  # noqa: F401 - METRIC_NAMES is read as diagnosis.METRIC_NAMES too
 from cxlib.spc_claims import chart_claims
-from cxlib.topic_claims import topic_claims
+from cxlib.topic_claims import critics_topics, topic_claims, with_comment_topics
+from cxlib.wording import Numbers
 
 TOP_PAIN_POINTS = 3
+TOP_COMMENT_TOPICS = 2
 TOP_SCORECARD_ITEMS = 3
 
 
@@ -147,6 +149,12 @@ def _amount(value: float, unit: str, language: str) -> str:
     return f"{_number(value, unit)} {unit}".strip()
 
 
+def _p(p: float, language: str) -> str:
+    """An adjusted p-value after "p": ``= 0.012`` or ``< 0.001`` (never e-notation), in the client's language."""
+    written = Numbers(language).p_value(p)
+    return written if written.startswith("<") else f"= {written}"
+
+
 def _claim_table(table: pd.DataFrame) -> pd.DataFrame:
     """The family with the two columns tables written before it read: ``channel`` and ``p_holm``."""
     table = table.copy()
@@ -245,7 +253,7 @@ def _change_recommendations(table: pd.DataFrame, language: str) -> list[tuple[st
         unit = lead["unit"]
         evidence = {"metric": metric, "diff": _amount(lead["diff"], unit, language), "from_": lead["from"],
                     "to": lead["to"], "low": _number(lead["low"], unit), "high": _number(lead["high"], unit),
-                    "kind": text(kind, language), "p": f"{lead['p_adjusted']:.2g}", "tested": tested,
+                    "kind": text(kind, language), "p": _p(lead["p_adjusted"], language), "tested": tested,
                     "also": text("also", language, metrics=", ".join(others)) if others else ""}
         ids = list(part["claim"])
         if by == "":
@@ -256,6 +264,22 @@ def _change_recommendations(table: pd.DataFrame, language: str) -> list[tuple[st
                                 low=_number(lead["vs_rest_low"], unit), high=_number(lead["vs_rest_high"], unit))
         out.append(("group_change", {"where": text(where_key, language, group=group, by=by), "when": when},
                     evidence, ids))
+    return out
+
+
+def _comment_recommendations(raised: pd.DataFrame, tested: int, language: str) -> list[
+        tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
+    """One recommendation for each of the largest significant critics' topics (:data:`TOP_COMMENT_TOPICS`)."""
+    stages = journey.stage_names(language)
+    out = []
+    for _, row in raised.head(TOP_COMMENT_TOPICS).iterrows():
+        rule = "comment_topic_nps" if row["from"] == "detractors" else "comment_topic_csat"
+        values = {"topic": row["group"], "stage": stages.get(row["stage"], row["stage"])}
+        evidence = {"a": _percent(row["value_from"]), "b": _percent(row["value_to"]),
+                    "diff": _number(row["diff"], "%"), "low": _number(row["low"], "%"),
+                    "high": _number(row["high"], "%"), "p": _p(row["p_adjusted"], language),
+                    "tested": tested}
+        out.append((rule, values, evidence, [row["claim"]]))
     return out
 
 
@@ -408,6 +432,12 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
     for rule, values, evidence, cited in _change_recommendations(table, language):
         recommend(rule, values, evidence, cited)
 
+    if client.has_rows:  # the critics' topics: evidence beside the pain points of their stage, and actions
+        raised = critics_topics(table, voice.topics_for(client.config, language))
+        pain_points = with_comment_topics(pain_points, raised)
+        for rule, values, evidence, cited in _comment_recommendations(raised, tested, language):
+            recommend(rule, values, evidence, cited)
+
     if len(loop) and loop.iloc[0]["low_scores"] and loop.iloc[0]["high"] < 50:
         row = loop.iloc[0]
         recommend("closed_loop", {}, {"share": _percent(row["share"]), "low": _percent(row["low"]),
@@ -448,6 +478,8 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
                                            "high": _percent(gap.high)}, [claim])
 
     recommended = pd.DataFrame(recommendations, columns=["recommendation", "evidence", "chapter", "claims", "rule"])
+    order = {rule: position for position, rule in enumerate(rules)}  # the catalogue lists the rules in priority order
+    recommended = recommended.sort_values("rule", key=lambda column: column.map(order), kind="stable")
     recommended.insert(0, "priority", range(1, len(recommended) + 1))
     return Diagnosis(client.name, language, periods, stage_result, card, pain_points, metrics, _claim_table(table),
                      loop, loyalty, value, recommended.drop(columns="rule"), skipped, notes, headline)

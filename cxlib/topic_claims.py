@@ -82,13 +82,69 @@ def topic_claims(survey: pd.DataFrame, config: dict[str, Any], language: str, le
     return rows.reindex(columns=COLUMNS).reset_index(drop=True)
 
 
+def critics_topics(changes: pd.DataFrame, topics: list[dict[str, Any]] | None = None) -> pd.DataFrame:
+    """The topics the lowest group writes about significantly more than the highest, largest difference first.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        The report's family (:func:`cxlib.diagnosis.diagnose`'s ``changes``), adjusted.
+    topics : list of dict, optional
+        The client's topics (:func:`cxlib.voice.topics_for`); when given, each row gets the topic's journey
+        ``stage`` ("" for a topic without one).
+
+    Returns
+    -------
+    DataFrame
+        The surviving topic claims (every column of ``changes``), plus ``stage`` when ``topics`` is given; empty
+        when no topic claim pointing at the critics survived the family.
+
+    Examples
+    --------
+    >>> family = pd.DataFrame({"claim": ["C1", "C2"], "source": SOURCE, "metric": ["waiting", "price_value"],
+    ...                        "significant": [True, True], "worse": [True, False], "diff": [12.0, -5.0],
+    ...                        "p_adjusted": [0.001, 0.01]})
+    >>> critics_topics(family, [{"key": "waiting", "stage": "experience"}])[["metric", "stage"]].values.tolist()
+    [['waiting', 'experience']]
+    """
+    raised = changes[(changes["source"] == SOURCE) & changes["significant"].fillna(False).astype(bool)
+                     & (changes["worse"].fillna(False) == True)]  # noqa: E712
+    raised = raised.sort_values(["diff", "p_adjusted"], ascending=[False, True], kind="stable")
+    if topics is not None:
+        stages = {topic["key"]: topic.get("stage", "") for topic in topics}
+        raised = raised.assign(stage=raised["metric"].map(stages).fillna(""))
+    return raised.reset_index(drop=True)
+
+
 def critics_topic(changes: pd.DataFrame) -> pd.Series | None:
     """The claim of the topic the lowest group writes about most more than the highest, when it is significant.
 
     ``changes`` is the report's family (:func:`cxlib.diagnosis.diagnose`'s ``changes``); None when no topic claim
     pointing at the critics survived it.
     """
-    raised = changes[(changes["source"] == SOURCE) & changes["significant"] & (changes["worse"].fillna(False) == True)]  # noqa: E712
-    if raised.empty:
-        return None
-    return raised.sort_values(["diff", "p_adjusted"], ascending=[False, True]).iloc[0]
+    raised = critics_topics(changes)
+    return None if raised.empty else raised.iloc[0]
+
+
+def with_comment_topics(pain_points: pd.DataFrame, raised: pd.DataFrame) -> pd.DataFrame:
+    """The journey's pain points, each with the critics' topics of its stage as evidence beside the ranking.
+
+    The comments do not change a touchpoint's priority score (a topic belongs to a stage, not to one touchpoint,
+    and its difference is in other units); they are shown next to it: ``comment_topics`` lists the names of the
+    significant critics' topics of the touchpoint's stage ("; "-separated, largest difference first) and
+    ``comment_claims`` the ids of their claims.
+
+    Examples
+    --------
+    >>> points = pd.DataFrame({"touchpoint": ["call", "visit"], "stage": ["purchase", "experience"]})
+    >>> raised = pd.DataFrame({"claim": ["C9"], "group": ["Getting through"], "stage": ["purchase"]})
+    >>> with_comment_topics(points, raised)[["touchpoint", "comment_topics", "comment_claims"]].values.tolist()
+    [['call', 'Getting through', 'C9'], ['visit', '', '']]
+    """
+    if "stage" not in pain_points:
+        return pain_points
+    by_stage = raised.groupby("stage", sort=False) if len(raised) else None
+    names = by_stage["group"].agg("; ".join).to_dict() if by_stage is not None else {}
+    ids = by_stage["claim"].agg(", ".join).to_dict() if by_stage is not None else {}
+    return pain_points.assign(comment_topics=[names.get(stage, "") for stage in pain_points["stage"]],
+                              comment_claims=[ids.get(stage, "") for stage in pain_points["stage"]])

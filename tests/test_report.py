@@ -75,7 +75,7 @@ def test_no_empty_tables_and_at_most_seven_columns(reports, name):
     for table in tables:
         assert "<td" in table, "a table with headers only"
         header = re.search(r"<thead>.*?</thead>", table, flags=re.S).group(0)
-        assert header.count("<th") <= 7
+        assert len(re.findall(r"<th[ >]", header)) <= 7
 
 
 def words_of(text: str) -> list[str]:

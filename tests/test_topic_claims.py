@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 import cxlib
+from cxlib import catalog, voice
 from cxlib.claims import adjust
-from cxlib.diagnosis import diagnose
-from cxlib.topic_claims import SOURCE, topic_claims
+from cxlib.diagnosis import TOP_COMMENT_TOPICS, diagnose
+from cxlib.topic_claims import SOURCE, critics_topics, topic_claims, with_comment_topics
 
 PHRASES = ["the staff were rude", "waited an hour in the queue", "price is too high", "website kept crashing",
            "friendly and helpful", "nothing to add"]
@@ -50,3 +51,46 @@ def test_the_demo_s_topics_join_the_diagnosis_family():
     assert len(comments) >= 8 and comments["p"].notna().all()
     assert result.changes.attrs["tested"] == int(pd.to_numeric(result.changes["p"], errors="coerce").notna().sum())
     assert comments["significant"].any(), "the demo's planted complaints are claims the report may state"
+
+
+def test_the_critics_topics_join_the_pain_points_and_the_recommendations():
+    """Each significant critics' topic stands beside the pain points of its stage and, the largest, as an action."""
+    client = cxlib.load_client("data/demo")
+    result = diagnose(client)
+    family = result.changes
+    raised = family[(family["source"] == SOURCE) & family["significant"] & (family["worse"] == True)]  # noqa: E712
+    assert len(raised), "the demo plants complaints detractors raise more than promoters"
+    stage_of = {topic["key"]: topic["stage"] for topic in voice.topics_for(client.config, "en")}
+    for _, point in result.pain_points.iterrows():
+        expected = set(raised.loc[raised["metric"].map(stage_of) == point["stage"], "group"])
+        assert set(filter(None, point["comment_topics"].split("; "))) == expected, point["touchpoint"]
+    actions = result.recommendations[result.recommendations["chapter"] == "05"]
+    largest = raised.sort_values("diff", ascending=False).head(TOP_COMMENT_TOPICS)
+    assert list(actions["claims"]) == list(largest["claim"])
+    for (_, action), (_, claim) in zip(actions.iterrows(), largest.iterrows()):
+        assert claim["group"] in action["recommendation"]
+        assert f"{claim['value_from']:.0f}% of detractors" in action["evidence"] and "e-" not in action["evidence"]
+
+
+def test_recommendations_follow_the_catalogue_s_priority_order():
+    result = diagnose(cxlib.load_client("data/demo"))
+    order = [rule["rule"] for rule in catalog.load("report")["recommendations"]]
+    chapters_in_order = [next(r["chapter"] for r in catalog.load("report")["recommendations"] if r["rule"] == rule)
+                         for rule in order]
+    positions = [chapters_in_order.index(chapter) for chapter in result.recommendations["chapter"]]
+    assert positions == sorted(positions) and list(result.recommendations["priority"]) == \
+        list(range(1, len(result.recommendations) + 1))
+
+
+def test_critics_topics_and_their_stages_by_hand():
+    family = pd.DataFrame({"claim": ["C1", "C2", "C3", "C4"], "source": [SOURCE, SOURCE, SOURCE, "survey"],
+                           "metric": ["waiting", "digital", "billing", "nps"], "group": ["W", "D", "B", "(all)"],
+                           "significant": [True, True, False, True], "worse": [True, True, True, True],
+                           "diff": [5.0, 9.0, 20.0, -8.0], "p_adjusted": [0.01, 0.02, 0.3, 0.001]})
+    topics = [{"key": "waiting", "stage": "experience"}, {"key": "digital", "stage": "purchase"}]
+    raised = critics_topics(family, topics)
+    assert raised[["claim", "stage"]].values.tolist() == [["C2", "purchase"], ["C1", "experience"]]
+    points = pd.DataFrame({"touchpoint": ["app", "desk", "ad"], "stage": ["purchase", "experience", "awareness"]})
+    joined = with_comment_topics(points, raised)
+    assert joined["comment_topics"].tolist() == ["D", "W", ""] and joined["comment_claims"].tolist() == ["C2", "C1", ""]
+    assert with_comment_topics(points, raised.iloc[0:0])["comment_topics"].tolist() == ["", "", ""]

@@ -239,14 +239,20 @@ def _pain_table(context: _Context, ranked: pd.DataFrame, measured: pd.DataFrame,
     columns = [Column(words("col_rank"), numeric=True), Column(words("col_touchpoint")), Column(words("col_stage")),
                Column(words("col_satisfied"), numeric=True), Column(words("col_importance"), numeric=True),
                Column(words("col_reason"))]
+    commented = "comment_topics" in ranked and ranked["comment_topics"].astype(bool).any()
+    if commented:  # only when the comments raised a topic at some stage: an all-dash column says nothing
+        columns.append(Column(words("col_comments")))
     not_named = words("not_named") if reasons else "–"
     rows = []
     for _, row in ranked[ranked["rank"].notna()].head(MAX_ROWS).iterrows():  # ranked: satisfied and rated known
         satisfied = words("satisfied_cell", n=numbers.number(row["rated"]), share=_estimate(
             numbers, row["satisfied"], row["satisfied_low"], row["satisfied_high"], percent=True))
         rows.append([numbers.number(int(row["rank"])), row["name"], stage_names[row["stage"]], satisfied,
-                     importance.get(row["touchpoint"], "–"), reasons.get(row["touchpoint"], not_named)])
-    table = Table(columns, rows, caption=words("pain_caption", level=context.level_text),
+                     importance.get(row["touchpoint"], "–"), reasons.get(row["touchpoint"], not_named)]
+                    + ([row["comment_topics"] or "–"] if commented else []))
+    caption = words("pain_caption", level=context.level_text) + (" " + words("pain_caption_comments")
+                                                                  if commented else "")
+    table = Table(columns, rows, caption=caption,
                   empty=words("pain_empty"))
     return table, rule
 
