@@ -150,6 +150,33 @@ def _outage(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) 
         row["stage"], row["touchpoint"] = stage, p.touchpoint_by_channel.get((outage.reason, row["channel"]), touchpoint)
 
 
+def _group(score: int) -> str:
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+def _themes(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) -> None:
+    """Write the planted comment subjects (:class:`cxlib.cases.Theme`) into answers that left no comment.
+
+    Every answer draws the same two numbers whether it is chosen or not, so a theme's chances move only its own
+    answers. A theme with a reason code takes only answers without one, and gives them its code and journey place.
+    """
+    for row in survey:
+        draw, pick = rng.random(), rng.random()
+        if row["comment"]:
+            continue
+        group, edge = _group(int(row["nps"])), 0.0
+        for theme in p.themes:
+            if theme.reason and row["reason_code"]:
+                continue
+            edge += theme.chance.get(group, 0.0)
+            if draw < edge:
+                row["comment"] = theme.comments[int(pick * len(theme.comments))][1]
+                if theme.reason:
+                    stage, touchpoint = p.reason_touchpoint.get(theme.reason, ("", ""))
+                    row["reason_code"], row["stage"], row["touchpoint"] = theme.reason, stage, touchpoint
+                break
+
+
 def _ratings(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) -> list[str]:
     """Add each answer's attribute ratings (``rating_<attribute>``, 1–5) to ``survey``; return their columns.
 
@@ -293,8 +320,10 @@ def write_profile(profile: Profile, folder: str | Path) -> Path:
     # Churn follows the scores as given before the outage: a special cause of one month moved the scores, not who
     # left, and customers.csv stays as it was before the outage was planted.
     customers = _customers(p, rng, ids, loyal, survey)
-    # the outage and the ratings draw from streams of their own, so every column drawn before them is unchanged
+    # the outage, the themes and the ratings draw from streams of their own, so every column drawn before them is
+    # unchanged
     _outage(p, survey, np.random.default_rng([seed, 6]))
+    _themes(p, survey, np.random.default_rng([seed, 8]))
     rated = _ratings(p, survey, np.random.default_rng([seed, 7]))
     _write_csv(folder / "survey.csv", survey, columns("survey") + rated)
     _write_csv(folder / "customers.csv", customers, columns("customers"))

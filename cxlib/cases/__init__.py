@@ -55,6 +55,21 @@ class Outage:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """Planted comments on one subject, written in answers that left no comment.
+
+    Each such answer of a group (``promoter``, ``passive`` or ``detractor``, by its NPS score) takes one of
+    ``comments`` with probability ``chance[group]``. With ``reason``, only answers without a reason code are
+    chosen, and they take that code: a code ticked while the comment says what it says.
+    """
+
+    key: str
+    chance: dict[str, float]
+    comments: tuple[tuple[str, str], ...]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Profile:
     """Everything the generator needs to write one synthetic company."""
 
@@ -106,6 +121,7 @@ class Profile:
     not_applicable: dict[str, float] = field(default_factory=dict)  # criterion prefix -> share of visits N/A
     ratings: tuple[Rating, ...] = ()                                # attribute ratings, from their own stream
     outage: Outage | None = None                                    # a special-cause month, from its own stream
+    themes: tuple[Theme, ...] = ()                                  # planted comment subjects, from their own stream
     extra: dict[str, Any] = field(default_factory=dict)
 
 

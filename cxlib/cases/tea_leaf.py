@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cxlib.cases import Profile
+from cxlib.cases import Profile, Rating, Theme
 
 COMMENTS = {
     "delay_not_announced": [("en", "The parcel came a week late and nobody told me."),
@@ -17,6 +17,32 @@ COMMENTS = {
                ("en", "Best oolong I have had.")],
     "other": [("en", "Would like more green teas.")],
 }
+
+# Customers write about the teas themselves, unprompted: mostly promoters asking for more of what they love. The
+# client's own topic tea_range (client.toml) reads them, and "tea" is no longer counted as food and drink.
+TEA_RANGE = Theme("tea_range", {"promoter": 0.12, "passive": 0.10, "detractor": 0.03}, tuple(("en", text) for text in (
+    "Would love more green teas.",
+    "Please stock a decaf black tea.",
+    "The new white tea is wonderful.",
+    "Your oolong selection is the best.",
+    "Bring back the smoky lapsang.",
+    "More herbal blends please.",
+    "A wider range of Japanese teas would be great.",
+    "Loved the seasonal chai blend.",
+    "Great choice of Darjeeling teas.",
+    "Could you add a rooibos?",
+)))
+
+# Attribute ratings, 1-5. Delivery (on time, tracked, delays announced) moves NPS most: the planted top driver, as
+# the journey's pain point. Support is rated mostly by those who used the chat.
+RATINGS = (
+    Rating("website", mean=4.1, slope=0.30, noise=0.75),
+    Rating("support", mean=4.3, slope=0.30, noise=0.70, shifts={"not_resolved": -1.3},
+           not_rated={"chat": 0.03, "*": 0.55}),
+    Rating("checkout", mean=4.0, slope=0.25, noise=0.80, shifts={"price": -0.8}),
+    Rating("delivery", mean=3.3, slope=0.75, noise=0.70, shifts={"delay_not_announced": -1.2, "promise_broken": -1.0}),
+    Rating("tea", mean=4.5, slope=0.35, noise=0.65, shifts={"quality": -1.5}),
+)
 
 CLIENT_TOML = """\
 # Tea Leaf: a case of the kit's library (synthetic; see README.md here).
@@ -37,6 +63,51 @@ nps = 50
 csi = 4.2
 csat = 80
 mystery_shopping_score = 85
+
+[topics.food]              # tea is what Tea Leaf sells, not a drink served: its own topic below
+not_words_en = ["tea", "teas", "oolong"]
+not_words_ru = ["чай", "чая", "чаю"]
+
+[topics.tea_range]
+stage = "evaluation"
+name_en = "Tea range"
+name_ru = "Ассортимент чая"
+words_en = ["tea", "teas", "oolong*", "lapsang", "chai", "herbal", "blend", "blends", "range", "selection", "decaf",
+            "darjeeling", "rooibos", "matcha", "sencha"]
+words_ru = ["чай", "чая", "чаю", "чаи", "улун*", "ассортимент*"]
+
+[ratings]                  # the survey's rating_ columns: each attribute rated 1..5
+scale = { min = 1, max = 5 }
+
+[ratings.website]
+touchpoint = "product pages"
+stage = "evaluation"
+name_en = "Finding my tea on the website"
+name_ru = "Выбор чая на сайте"
+
+[ratings.support]
+touchpoint = "support chat"
+stage = "evaluation"
+name_en = "Help in the chat"
+name_ru = "Помощь в чате"
+
+[ratings.checkout]
+touchpoint = "checkout"
+stage = "purchase"
+name_en = "Paying for the order"
+name_ru = "Оплата заказа"
+
+[ratings.delivery]
+touchpoint = "delivery"
+stage = "experience"
+name_en = "Delivery on time, and news of it"
+name_ru = "Доставка в срок и вести о ней"
+
+[ratings.tea]
+touchpoint = "unpacking"
+stage = "experience"
+name_en = "The tea itself"
+name_ru = "Сам чай"
 """
 
 PROFILE = Profile(
@@ -106,4 +177,6 @@ PROFILE = Profile(
     visits=12,
     visits_per_period=3,
     not_applicable={"told of the delay": 0.5},
+    ratings=RATINGS,
+    themes=(TEA_RANGE,),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cxlib.cases import Change, Profile
+from cxlib.cases import Change, Profile, Rating, Theme
 
 COMMENTS = {
     "long_wait": [("ru", "Сорок минут в очереди в отделении."), ("ru", "Работает одно окно из пяти."),
@@ -18,6 +18,33 @@ COMMENTS = {
     "praise": [("ru", "Удобное мобильное приложение."), ("ru", "Спасибо консультанту, всё объяснила.")],
     "other": [("ru", "Нет парковки у отделения.")],
 }
+
+# Many of the bank's customers are pensioners who moved their pension here: a subject the catalogue has no topic
+# for, so the comments chapter's discovery suggests it.
+PENSION = Theme("pension", {"promoter": 0.04, "passive": 0.04, "detractor": 0.02}, tuple(("ru", text) for text in (
+    "Перевёл пенсию в ваш банк, всё приходит без проблем.",
+    "Пенсия приходит на карту первого числа.",
+    "Хотелось бы надбавку к пенсии за перевод.",
+    "Пенсионерам нужна отдельная линия обслуживания.",
+    "Удобно получать пенсию на карту банка.",
+    "Пенсионная карта МИР работает везде.",
+    "Почему пенсионерам не дают повышенный процент?",
+    "Для пенсионеров нужен крупный шрифт в договорах.",
+    "Пенсия зачисляется на карту, очень удобно.",
+    "Оформили пенсионную карту за один визит.",
+)))
+
+# Attribute ratings, 1-5. How the staff treat the customer moves NPS most: the planted top driver, while the
+# journey's pain point is the document check. Only callers rate the call centre; app users rarely rate the queue.
+RATINGS = (
+    Rating("queue", mean=2.8, slope=0.35, noise=0.80, shifts={"long_wait": -1.3}, not_rated={"mobile_app": 0.5, "*": 0.03}),
+    Rating("documents", mean=2.6, slope=0.40, noise=0.80, shifts={"paperwork": -1.4}),
+    Rating("staff", mean=3.3, slope=0.75, noise=0.70, shifts={"staff_attitude": -1.5}),
+    Rating("call_centre", mean=3.0, slope=0.30, noise=0.80, shifts={"not_resolved": -1.2},
+           not_rated={"call_centre": 0.02, "*": 0.5}),
+    Rating("app", mean=3.9, slope=0.25, noise=0.75, not_rated={"mobile_app": 0.02, "*": 0.4}),
+    Rating("tariffs", mean=3.0, slope=0.30, noise=0.80, shifts={"price": -1.4}),
+)
 
 CLIENT_TOML = """\
 # Волжский сберегательный банк: кейс библиотеки (синтетические данные; см. README.md).
@@ -44,6 +71,45 @@ mystery_shopping_score = 80
 
 [benchmarks]
 nps = 5
+
+[ratings]                  # оценки по атрибутам (столбцы rating_ анкеты), 1..5
+scale = { min = 1, max = 5 }
+
+[ratings.queue]
+touchpoint = "branch queue"
+stage = "experience"
+name_en = "Queue in the branch"
+name_ru = "Очередь в отделении"
+
+[ratings.documents]
+touchpoint = "document check"
+stage = "purchase"
+name_en = "Documents and paperwork"
+name_ru = "Оформление документов"
+
+[ratings.staff]
+touchpoint = "consultation in branch"
+stage = "evaluation"
+name_en = "How the staff treated me"
+name_ru = "Отношение сотрудников"
+
+[ratings.call_centre]
+touchpoint = "call centre"
+stage = "experience"
+name_en = "Call centre"
+name_ru = "Колл-центр"
+
+[ratings.app]
+touchpoint = "mobile app"
+stage = "experience"
+name_en = "Mobile app"
+name_ru = "Мобильное приложение"
+
+[ratings.tariffs]
+touchpoint = "tariff comparison"
+stage = "evaluation"
+name_en = "Fees and rates"
+name_ru = "Тарифы и комиссии"
 """
 
 PROFILE = Profile(
@@ -126,4 +192,6 @@ PROFILE = Profile(
     ],
     visits=24,
     visits_per_period=6,
+    ratings=RATINGS,
+    themes=(PENSION,),
 )
