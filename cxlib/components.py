@@ -37,7 +37,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -114,6 +114,15 @@ def _present(values: Any) -> np.ndarray:
     return values[~np.isnan(values)]
 
 
+def _tested(diff: float, se: float, df: float, n_a: int, n_b: int, level: float) -> Difference:
+    """``diff`` with its t interval and two-sided p on ``df`` degrees of freedom; untestable (NaN) unless se > 0."""
+    if not (se > 0 and df > 0):
+        return Difference(diff, math.nan, math.nan, se, math.nan, df, math.nan, n_a, n_b, level)
+    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
+    p_value = float(2 * stats.t.sf(abs(diff / se), df))
+    return Difference(diff, diff - half, diff + half, se, diff / se, df, p_value, n_a, n_b, level)
+
+
 def mean_interval(values: Any, level: float = 0.95) -> tuple[float, float, float, int, float]:
     """Mean of ``values`` (NaN left out) with its t interval: ``(mean, low, high, n, se)``.
 
@@ -126,13 +135,9 @@ def mean_interval(values: Any, level: float = 0.95) -> tuple[float, float, float
     """
     values = _present(values)
     n = len(values)
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0, math.nan
-    mean = float(values.mean())
-    if n < 2:
-        return mean, math.nan, math.nan, n, math.nan
-    se = float(values.std(ddof=1) / math.sqrt(n))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    mean = float(values.mean()) if n else math.nan
+    se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se if n > 1 else math.nan
     return mean, mean - half, mean + half, n, se
 
 
@@ -150,20 +155,21 @@ def welch(a: Any, b: Any, level: float = 0.95) -> Difference:
     na, nb = len(a), len(b)
     diff = float(a.mean() - b.mean()) if na and nb else math.nan
     if na < 2 or nb < 2:
-        return Difference(diff, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, na, nb, level)
+        return _tested(diff, math.nan, math.nan, na, nb, level)
     va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return Difference(diff, math.nan, math.nan, 0.0, math.nan, math.nan, math.nan, na, nb, level)
-    df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    statistic = diff / se
-    return Difference(diff, diff - half, diff + half, se, statistic, float(df),
-                      float(2 * stats.t.sf(abs(statistic), df)), na, nb, level)
+    df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1)) if va + vb > 0 else math.nan
+    return _tested(diff, math.sqrt(va + vb), float(df), na, nb, level)
 
 
-def paired(a: Any, b: Any, level: float = 0.95) -> Difference:
-    """Paired t-test of ``a − b`` over the positions where both are known (the same respondents).
+def paired(a: Any, b: Any, strata: Any = None, level: float = 0.95) -> Difference:
+    """Paired t-test of ``a − b`` over the respondents who have both, stratified by ``strata`` when given.
+
+    Without strata this is the ordinary paired t-test. With strata (the respondents' roles) the difference is the
+    mean over respondents, ``Σ w_g·d̄_g`` with ``w_g`` each stratum's share, and its variance
+    ``Σ w_g²·s_g²/n_g`` counts only the spread within strata, with Welch–Satterthwaite degrees of freedom: the
+    roles' shares are taken as the company's, so a split between managers and staff (which the gap claims test)
+    is not counted as noise when two components are compared. Untestable (NaN p) when a stratum has one
+    respondent or nothing varies.
 
     Examples
     --------
@@ -171,13 +177,18 @@ def paired(a: Any, b: Any, level: float = 0.95) -> Difference:
     0.0305
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    strata = np.zeros(len(a)) if strata is None else pd.Series(strata).fillna("").astype(str).to_numpy()
     both = ~np.isnan(a) & ~np.isnan(b)
-    mean, low, high, n, se = mean_interval(a[both] - b[both], level)
-    if n < 2 or se == 0:
-        return Difference(mean, math.nan, math.nan, se, math.nan, n - 1.0, math.nan, n, n, level)
-    statistic = mean / se
-    return Difference(mean, low, high, se, statistic, n - 1.0, float(2 * stats.t.sf(abs(statistic), n - 1)),
-                      n, n, level)
+    n = int(both.sum())
+    if n == 0:
+        return _tested(math.nan, math.nan, math.nan, 0, 0, level)
+    d = pd.Series(a[both] - b[both]).groupby(strata[both])
+    sizes = d.size()
+    weights = sizes / n
+    parts = weights**2 * d.var(ddof=1) / sizes
+    se = math.sqrt(parts.sum()) if sizes.min() > 1 else math.nan
+    df = float(se**4 / (parts**2 / (sizes - 1)).sum()) if se > 0 else math.nan
+    return _tested(float((weights * d.mean()).sum()), se, df, n, n, level)
 
 
 def respondent_scores(answers: pd.DataFrame, config: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -227,15 +238,8 @@ def gap_claims(used: pd.DataFrame, config: dict[str, Any] | None = None, languag
                level: float = 0.95) -> tuple[pd.DataFrame, list[str]]:
     """The manager–staff gap of every component that can be tested, as rows of the report's family of claims.
 
-    Parameters
-    ----------
-    used : DataFrame
-        :func:`respondent_scores` without the respondents set aside.
-    config : dict, optional
-        ``client.config`` (its ``[overrides.components.scoring]``).
-    language : {"en", "ru"}
-    level : float
-        Confidence level of the intervals.
+    ``used`` is :func:`respondent_scores` without the respondents set aside; ``config`` gives the client's
+    ``[overrides.components.scoring]``; intervals are at ``level``.
 
     Returns
     -------
@@ -285,12 +289,12 @@ def _rules_table(rows: list[tuple[str, float, float, bool | None, str]]) -> tupl
 
 
 def _pairwise(used: pd.DataFrame, weakest: str, keys: list[str], level: float) -> pd.DataFrame:
-    """Every other component against the weakest: paired difference (other − weakest) over respondents who scored both."""
+    """Every other component against the weakest: paired difference (other − weakest), stratified by role."""
     rows = []
     for key in keys:
         if key == weakest:
             continue
-        test = paired(used[key], used[weakest], level)
+        test = paired(used[key], used[weakest], used["group"], level)
         rows.append({"component": key, "diff": test.diff, "low": test.low, "high": test.high, "n": test.n_a,
                      "p": test.p_value})
     return pd.DataFrame(rows, columns=["component", "diff", "low", "high", "n", "p"]).set_index("component")
@@ -323,13 +327,8 @@ def _weakest(used: pd.DataFrame, set_aside: int, settings_: dict[str, Any],
     separated = pairwise["p"].lt(cut) & pairwise["diff"].gt(0)
     hardest = str(pairwise["p"].fillna(np.inf).idxmax()) if len(pairwise) else ""
     worst = float(pairwise["p"].max()) if len(pairwise) else math.nan
-    if n == 0:
-        first = _text("insufficient", "no_answers", language)
-    elif set_aside:
-        first = _text("insufficient", "respondents_set_aside", language, n=n, set_aside=set_aside,
-                      min=settings_["min_respondents"])
-    else:
-        first = _text("insufficient", "respondents", language, n=n, min=settings_["min_respondents"])
+    first = _text("insufficient", "no_answers" if n == 0 else "respondents_set_aside" if set_aside else "respondents",
+                  language, n=n, set_aside=set_aside, min=settings_["min_respondents"])
     minimum = settings_["min_role_respondents"]
     needed = math.ceil(settings_["min_coverage"] * n - 1e-9)
     rows = [
@@ -356,30 +355,21 @@ class ComponentsResult:
     Attributes
     ----------
     verdict : {"weakest", "insufficient"}
-        ``"weakest"`` names the weakest component in ``weakest``; ``"insufficient"`` names none and ``reason``
-        says why in one sentence.
-    weakest : str
-        The component key with the lowest mean over all respondents when the verdict names it, else "".
+        ``"weakest"`` names the weakest component in ``weakest``; ``"insufficient"`` names none (``weakest`` is "")
+        and ``reason`` says why in one sentence. ``lowest`` is the lowest-scoring component either way.
     scores : DataFrame
         One row per component and group (managers, staff, all): ``score`` (mean 1–5), ``low``/``high`` (t interval,
         cut to the answer scale), ``n`` (respondents who scored it), ``se``.
     gaps : DataFrame
         The manager–staff gaps as claims of the report's family (:func:`gap_claims`), unadjusted.
     pairwise : DataFrame
-        Every other component against the lowest one: paired difference, its interval at the Bonferroni level, n, p.
-    respondents : DataFrame
-        :func:`respondent_scores`.
-    rules : DataFrame
-        The evidence rules in order: value, threshold, passed (NA when not checked), reason.
-    reason : str
-    notes : tuple of str
-        Sentences for the gaps that are not tested and the components nobody scored.
-    set_aside : tuple of str
-        Respondents who answered too few statements to count.
+        Every other component against the lowest: paired difference, its interval at the Bonferroni level, n, p.
+    respondents, rules : DataFrame
+        :func:`respondent_scores`; the evidence rules in order (value, threshold, passed or NA if not checked, reason).
+    notes, set_aside : tuple of str
+        Sentences for gaps not tested and components nobody scored; respondents who answered too few statements.
     n_respondents : int
         Respondents counted.
-    language : str
-    level : float
     """
 
     verdict: str
@@ -395,7 +385,7 @@ class ComponentsResult:
     n_respondents: int = 0
     language: str = "en"
     level: float = 0.95
-    lowest: str = field(default="")
+    lowest: str = ""
 
     @property
     def insufficient(self) -> bool:
