@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/cxkit run data/demo --out reports/demo
 
-## test: unit tests, then every notebook under nbval
+## test: unit tests and the docstrings' examples, then every notebook under nbval
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest -n 2 tests --doctest-modules cxlib
 	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
 
 ## soak: the property "check passes => run passes" over many more drawn client folders than make test draws
