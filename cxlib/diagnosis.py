@@ -460,8 +460,8 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
     if card is not None:
         level_names = scorecard.levels(language)["name"]
         known = scorecard.metric_catalog(language, client.config.get("overrides"))
-        lagging = card.lagging()
-        behind = lagging[(lagging["status"] == "behind") & lagging.index.isin(known.index)]
+        off_track = card.off_track()
+        behind = off_track[(off_track["status"] == "behind") & off_track.index.isin(known.index)]
         for metric, row in behind.head(TOP_SCORECARD_ITEMS).iterrows():
             trend = ""
             if row["worsening"]:

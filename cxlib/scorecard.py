@@ -375,8 +375,12 @@ class ScorecardResult:
     levels: pd.DataFrame
     derived: pd.DataFrame
 
-    def lagging(self) -> pd.DataFrame:
-        """Metrics behind target, below benchmark or worsening, worst first."""
+    def off_track(self) -> pd.DataFrame:
+        """Metrics behind target, below benchmark or worsening, worst first.
+
+        Not "lagging": in Kaplan and Norton's sense a lagging indicator is an outcome measure (against a leading
+        driver), whatever its status; the scorecard chapter lists those kinds separately.
+        """
         flagged = self.latest[(self.latest["status"] == "behind") | self.latest["below_benchmark"]
                               | self.latest["worsening"]]
         return flagged.sort_values(["behind_rank", "worsening"], ascending=[True, False]).drop(columns="behind_rank")

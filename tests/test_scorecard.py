@@ -86,7 +86,7 @@ def demo():
                                     mystery_shopping=client.mystery_shopping)
 
 
-def test_demo_planted_lagging_indicators(demo):
+def test_demo_planted_metrics_behind_target(demo):
     _, result = demo
     latest = result.latest
     for metric in ("churn_rate", "repeat_purchase_rate", "sla_compliance", "response_time", "staff_turnover",
