@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from cxlib import catalog
+from cxlib.drivers import touchpoint_importance
 from cxlib.metrics import nps, wilson_interval
 from cxlib.privacy import mask_pii
 
@@ -51,10 +52,13 @@ DEPENDS: dict[str, set[str]] = {
     "detractor_share": {"detractors"}, "affected": {"reached", "rated", "satisfied"},
     "frequency": {"reached", "rated", "satisfied"},
     "severity": {"rated", "high_effort", "expectation", "perception"},
-    "impact": {"reached", "moved_on", "detractors"},
+    "impact": {"reached", "moved_on", "detractors", "drivers"},
 }
 DEPENDS["priority"] = DEPENDS["rank"] = DEPENDS["components"] = (
     DEPENDS["frequency"] | DEPENDS["severity"] | DEPENDS["impact"])
+DEPENDS["importance"] = DEPENDS["driver_share"] = {"drivers"}
+#: What an ``unknown`` column may name: the file's inputs, the survey's detractors, the key drivers' shares.
+UNKNOWN_NAMES = (*INPUTS, "detractors", "drivers")
 
 
 def word(key: str, language: str = "en", **values: object) -> str:
@@ -281,6 +285,7 @@ COMPONENTS: dict[str, Callable[[pd.DataFrame, dict], pd.Series]] = {
     "gap": lambda t, spec: (-t["gap"] / spec["gap_range"]).clip(lower=0, upper=1),
     "not_moved_on": lambda t, spec: 1 - t["moved_on"] / 100,
     "detractors": lambda t, spec: t["detractor_share"] / 100,
+    "drivers": lambda t, spec: t["driver_share"] / t["driver_share"].max(),
 }
 
 
@@ -304,7 +309,8 @@ def priority_formula() -> str:
     return "; ".join(lines)
 
 
-def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.DataFrame:
+def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None, *,
+               drivers: pd.DataFrame | None = None, language: str = "en") -> pd.DataFrame:
     """Rank the pain points by the score of ``cxlib/catalog/journey.toml`` [priority].
 
     With the catalogue's weights (1 and 1) the score is
@@ -324,6 +330,14 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.
     inputs were blank. Without frequency or without any component the priority
     is unknown: no rank, listed after the ranked touchpoints.
 
+    With ``drivers`` whose attributes are placed at the journey's touchpoints,
+    impact reads the key drivers instead of the detractors: the component
+    ``drivers`` (the touchpoint's share of the outcome's explained variance,
+    relative to the touchpoint with the largest) replaces ``detractors``; a
+    touchpoint no attribute rates has that component unknown (``unknown`` says
+    "drivers"), never 0. ``attrs["basis"]`` is ``"drivers"`` or
+    ``"detractors"`` and ``attrs["basis_note"]`` says which in one sentence.
+
     Equal priorities share a rank (method "min"); the order within a tie, and
     of the unranked, is stage order, then touchpoint name, then channel, so it
     never depends on the order of the file.
@@ -334,6 +348,10 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.
         Output of :func:`touchpoints`.
     links : DataFrame, optional
         Output of :func:`survey_links`, for the detractor share per touchpoint.
+    drivers : DataFrame, optional
+        Output of :func:`cxlib.drivers.key_drivers` (its ``touchpoint`` and ``share``).
+    language : str
+        The language of ``attrs["basis_note"]``.
     """
     spec = priority_spec()
     table = measured.copy()
@@ -348,10 +366,14 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.
     else:
         table["detractor_share"] = math.nan
         blank = [b | {"detractors"} for b in blank]
-    table["unknown"] = [", ".join(c for c in (*INPUTS, "detractors") if c in b) for b in blank]
+    shares, basis = _driver_basis(table, drivers)
+    table["driver_share"] = shares
+    if basis == "drivers":
+        blank = [b | {"drivers"} if pd.isna(v) else b for b, v in zip(blank, shares)]
+    table["unknown"] = [", ".join(c for c in UNKNOWN_NAMES if c in b) for b in blank]
 
     numbers = table.copy()
-    for column in ("reached", "satisfied", "high_effort", "gap", "moved_on", "detractor_share"):
+    for column in ("reached", "satisfied", "high_effort", "gap", "moved_on", "detractor_share", "driver_share"):
         numbers[column] = pd.to_numeric(numbers[column], errors="coerce").astype("float64")
     affected = (numbers["reached"] * (1 - numbers["satisfied"] / 100)).round()
     most = affected.max()
@@ -361,8 +383,10 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.
 
     used = pd.Series(0, index=table.index)
     weighted, weights = pd.Series(0.0, index=table.index), pd.Series(0.0, index=table.index)
+    swap = {spec["replaces"]: spec["driver_component"]} if basis == "drivers" else {}
     for part in spec["parts"]:
-        components = pd.DataFrame({key: COMPONENTS[key](numbers, spec) for key in part["components"]})
+        components = pd.DataFrame({key: COMPONENTS[key](numbers, spec)
+                                   for key in (swap.get(c, c) for c in part["components"])})
         table[part["key"]] = components.mean(axis=1, skipna=True)
         used += components.notna().sum(axis=1)
         known = table[part["key"]].notna()
@@ -378,43 +402,95 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.
                           na_position="last", kind="stable")
              .drop(columns=["_key", "_order"]).reset_index(drop=True))
     table.attrs["unranked"] = table.loc[table["rank"].isna(), "touchpoint"].tolist()
-    table.attrs["why"] = "" if linked else (links.attrs.get("why", "") if links is not None else "")
+    table.attrs["why"] = "" if linked or basis == "drivers" else \
+        (links.attrs.get("why", "") if links is not None else "")
+    table.attrs.update(basis=basis, basis_note=_basis_note(basis, drivers, "priority", language))
     return table
 
 
-def importance_performance(measured: pd.DataFrame, survey: pd.DataFrame, language: str = "en") -> pd.DataFrame:
-    """Importance–performance: the NPS points at stake at each touchpoint against its satisfied share.
+def _driver_basis(table: pd.DataFrame, drivers: pd.DataFrame | None) -> tuple[pd.Series, str]:
+    """Each row's key-driver share (% of R², NaN where no attribute rates it) and the basis it makes.
 
-    Importance is the NPS the company would gain if the detractors who name the
-    touchpoint became passives: 100 × those detractors / all NPS answers.
+    The basis is ``"drivers"`` when at least one of the table's touchpoints has a rated attribute, else
+    ``"detractors"`` (and every share is NaN).
+    """
+    found = touchpoint_importance(drivers) if drivers is not None else pd.Series(dtype="float64")
+    keys = table["touchpoint"].fillna("").astype(str).str.strip().str.lower()
+    shares = keys.map(found).astype("float64")
+    return shares, ("drivers" if shares.notna().any() else "detractors")
+
+
+def _basis_note(basis: str, drivers: pd.DataFrame | None, use: str, language: str = "en") -> str:
+    """The one sentence saying what importance (``use`` "importance") or impact (``use`` "priority") rests on."""
+    if basis != "drivers":
+        return word(f"{use}_detractors", language)
+    from cxlib.drivers import OUTCOME_NAMES
+
+    outcome = drivers.attrs.get("outcome", "")
+    return word(f"{use}_drivers", language, outcome=OUTCOME_NAMES.get(outcome, outcome),
+                n=f"{int(drivers.attrs.get('n', 0)):,}")
+
+
+def _quadrants(importance: pd.Series, satisfied: pd.Series, language: str) -> np.ndarray:
+    """The four quadrants split at the medians over the touchpoints where both are known; else "unknown"."""
+    both = importance.notna() & satisfied.notna()
+    high_importance = importance >= importance[both].median()
+    high_performance = satisfied >= satisfied[both].median()
+    return np.select(
+        [satisfied.isna() | importance.isna(), high_importance & ~high_performance,
+         high_importance & high_performance, ~high_importance & ~high_performance],
+        [word("unknown", language), "concentrate here", "keep up the good work", "low priority"],
+        "possible overkill")
+
+
+def importance_performance(measured: pd.DataFrame, survey: pd.DataFrame, language: str = "en", *,
+                           drivers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Importance–performance: what each touchpoint weighs against its satisfied share.
+
+    Importance, by default, is the NPS the company would gain if the detractors
+    who name the touchpoint became passives: 100 × those detractors / all NPS
+    answers. With ``drivers`` (:func:`cxlib.drivers.key_drivers`) whose
+    attributes are placed at the journey's touchpoints, importance is instead
+    the touchpoint's share of the outcome's explained variance (% of R², its
+    attributes' shares summed), with the share's bootstrap interval
+    (``importance_low``/``importance_high``, known when one attribute rates
+    the touchpoint); a touchpoint no attribute rates has unknown importance,
+    not 0, and the quadrant "unknown". ``attrs["basis"]`` is ``"drivers"`` or
+    ``"detractors"`` and ``attrs["basis_note"]`` says which in one sentence.
+
     Performance is the touchpoint's satisfied share. The quadrants split at the
     medians of the known values: "concentrate here" (important, performing
-    poorly), "keep up the good work", "low priority", "possible overkill"; a
-    touchpoint whose satisfied share is unknown gets the quadrant "unknown".
+    poorly), "keep up the good work", "low priority", "possible overkill" (the
+    medians over the touchpoints where both are known); a touchpoint whose
+    satisfied share or importance is unknown gets "unknown".
 
-    When the survey cannot give importance (counts only, no touchpoint column,
-    no NPS answers, or none naming a touchpoint) importance is unknown (NaN),
-    the quadrant is empty and ``attrs["why"]`` says why in one sentence.
+    When neither drivers nor the survey can give importance (counts only, no
+    touchpoint column, no NPS answers, or none naming a touchpoint) importance
+    is unknown (NaN), the quadrant is empty and ``attrs["why"]`` says why in one
+    sentence.
     """
     table = measured[[c for c in ("stage", "touchpoint", "name", "satisfied", "unknown") if c in measured]].copy()
     named, why = _nps_answers(survey, language)
-    if why:
-        table = table.assign(importance=np.nan, named_in_survey=False, quadrant="")
+    table["named_in_survey"] = table["touchpoint"].isin(set(named["touchpoint"])) if not why else False
+    shares, basis = _driver_basis(table, drivers)
+    table.attrs.update(basis=basis, basis_note=_basis_note(basis, drivers, "importance", language), why="")
+    if basis == "drivers":
+        table["importance"] = shares
+        single = drivers.assign(_key=drivers["touchpoint"].fillna("").astype(str).str.strip().str.lower())
+        single = single[single["_key"] != ""].drop_duplicates("_key", keep=False).set_index("_key")
+        keys = table["touchpoint"].fillna("").astype(str).str.strip().str.lower()
+        table["importance_low"], table["importance_high"] = keys.map(single["share_low"]), \
+            keys.map(single["share_high"])
+    elif why:
+        table = table.assign(importance=np.nan, quadrant="")
         table.attrs["why"] = why
         return table
-    answered = survey[survey["nps"].notna()]
-    at_stake = 100 * named.loc[named["nps"] <= 6, "touchpoint"].value_counts() / len(answered)
-    table["importance"] = table["touchpoint"].map(at_stake).fillna(0.0)
-    table["named_in_survey"] = table["touchpoint"].isin(set(named["touchpoint"]))
-    satisfied = pd.to_numeric(table["satisfied"], errors="coerce")
-    high_importance = table["importance"] >= table["importance"].median()
-    high_performance = satisfied >= satisfied.median()
-    table["quadrant"] = np.select(
-        [satisfied.isna(), high_importance & ~high_performance, high_importance & high_performance,
-         ~high_importance & ~high_performance],
-        [word("unknown", language), "concentrate here", "keep up the good work", "low priority"],
-        "possible overkill")
-    table.attrs["why"] = ""
+    else:
+        answered = survey[survey["nps"].notna()]
+        at_stake = 100 * named.loc[named["nps"] <= 6, "touchpoint"].value_counts() / len(answered)
+        table["importance"] = table["touchpoint"].map(at_stake).fillna(0.0)
+    table["quadrant"] = _quadrants(table["importance"], pd.to_numeric(table["satisfied"], errors="coerce"),
+                                   language)
     return table
 
 
@@ -437,7 +513,7 @@ def as_text(table: pd.DataFrame, columns: list[str], *, digits: int = 1, index: 
     shown = table[columns].copy()
     if "unknown" in table:
         lists = [[entry for entry in text.split(", ") if entry] for text in table["unknown"].fillna("")]
-        plain_names = all(entry in (*INPUTS, "detractors") for entries in lists for entry in entries)
+        plain_names = all(entry in UNKNOWN_NAMES for entries in lists for entry in entries)
         if plain_names and "unknown" not in columns:
             relevant = set().union(*(DEPENDS.get(c.removesuffix("_low").removesuffix("_high"), set())
                                      for c in columns))

@@ -353,7 +353,9 @@ def test_the_catalogue_is_the_formula(monkeypatch):
     assert "= 100 × frequency × (severity + impact) / 2" in text
     assert journey.priority_formula().startswith("priority = 100 × frequency × (severity + impact) / 2")
     spec = journey.priority_spec()
-    assert {c for part in spec["parts"] for c in part["components"]} == set(journey.COMPONENTS)
+    assert {c for part in spec["parts"] for c in part["components"]} | {spec["driver_component"]} \
+        == set(journey.COMPONENTS)
+    assert spec["replaces"] in {c for part in spec["parts"] for c in part["components"]}
     for part in spec["parts"]:
         line = f"{part['key']} = mean of the known components: {', '.join(part['components'])}"
         assert line in journey.priority_formula()
@@ -456,3 +458,101 @@ def test_blanks_anywhere_in_any_file_order():
                                       ranked[["touchpoint", "rank", "priority", "components", "unknown"]])
 
     check()
+
+
+# --------------------------------------------------------------------------- key drivers as the basis
+
+
+def driver_table(rows: list[tuple[str, str, float, float, float]], outcome: str = "nps", n: int = 400) -> pd.DataFrame:
+    """A key_drivers-like table: driver, touchpoint, share with its interval (the only columns journey reads)."""
+    table = pd.DataFrame(rows, columns=["driver", "touchpoint", "share", "share_low", "share_high"])
+    table.attrs.update(outcome=outcome, n=n)
+    return table
+
+
+def four_touchpoints() -> pd.DataFrame:
+    return touchpoint_rows([
+        {"stage": "purchase", "touchpoint": "booking", "reached": 1000, "moved_on": 500, "rated": 100,
+         "satisfied": 40, "high_effort": 30, "expectation": 4.0, "perception": 2.0},
+        {"stage": "experience", "touchpoint": "status updates", "reached": 800, "moved_on": 600, "rated": 100,
+         "satisfied": 50, "high_effort": 20, "expectation": 4.0, "perception": 4.0},
+        {"stage": "experience", "touchpoint": "handover", "reached": 500, "moved_on": 450, "rated": 100,
+         "satisfied": 80, "high_effort": 10, "expectation": 4.0, "perception": 4.0},
+        {"stage": "loyalty", "touchpoint": "reminder", "reached": 300, "moved_on": 240, "rated": 100,
+         "satisfied": 60, "high_effort": 0, "expectation": 4.0, "perception": 4.0},
+    ])
+
+
+DRIVERS = driver_table([("rating_booking", "Booking", 20.0, 12.0, 28.0),
+                        ("rating_updates", " status updates ", 45.0, 38.0, 52.0),
+                        ("rating_quality", "handover", 15.0, 9.0, 21.0),
+                        ("rating_price", "handover", 10.0, 5.0, 16.0),
+                        ("rating_app", "", 10.0, 4.0, 15.0)])
+
+
+def test_importance_from_key_drivers_by_hand():
+    measured = journey.touchpoints(four_touchpoints())
+    table = journey.importance_performance(measured, pd.DataFrame(), drivers=DRIVERS).set_index("touchpoint")
+    # booking 20; status updates 45; handover 15 + 10 = 25 (two attributes, shares of one R² add); reminder unrated
+    assert table["importance"].iloc[:3].tolist() == [20.0, 45.0, 25.0] and pd.isna(table.loc["reminder", "importance"])
+    assert (table.loc["booking", "importance_low"], table.loc["booking", "importance_high"]) == (12.0, 28.0)
+    assert pd.isna(table.loc["handover", "importance_low"])  # a sum of two shares has no interval of its own here
+    # medians where both are known: importance 25, satisfied (40, 50, 80) -> 50; the unrated touchpoint is "unknown"
+    assert table["quadrant"].to_dict() == {"booking": "low priority", "status updates": "keep up the good work",
+                                           "handover": "keep up the good work", "reminder": "unknown"}
+    assert table.attrs["basis"] == "drivers" and table.attrs["why"] == ""
+    assert "NPS" in table.attrs["basis_note"] and "400" in table.attrs["basis_note"]
+
+
+def test_priority_impact_from_key_drivers_by_hand():
+    measured = journey.touchpoints(four_touchpoints())
+    links = pd.DataFrame({"stage": ["purchase"], "touchpoint": ["booking"], "detractor_share": [80.0]})
+    ranked = journey.priorities(measured, links, drivers=DRIVERS).set_index("touchpoint")
+    # affected: booking 600 (the most), status 400, handover 100, reminder 120 -> frequency 1, 2/3, 1/6, 0.2
+    # drivers component = share / 45: booking 4/9, status 1, handover 5/9, reminder unknown
+    # booking: severity mean(0.3, 0.5) = 0.4; impact mean(0.5, 4/9); priority 100 × (0.4 + impact) / 2
+    booking = 100 * (0.4 + (0.5 + 4 / 9) / 2) / 2
+    status = 100 * (2 / 3) * ((0.2 + 0) / 2 + (0.25 + 1) / 2) / 2
+    handover = 100 * (1 / 6) * ((0.1 + 0) / 2 + (0.1 + 5 / 9) / 2) / 2
+    reminder = 100 * 0.2 * (0.0 + 0.2) / 2  # impact: not moved on 0.2 alone, the drivers' part unknown, not 0
+    assert ranked["priority"].to_dict() == pytest.approx({"booking": booking, "status updates": status,
+                                                          "handover": handover, "reminder": reminder})
+    assert ranked.loc["reminder", "unknown"] == "drivers" and ranked.loc["reminder", "components"] == 3
+    assert ranked["driver_share"].iloc[:3].tolist() == [20.0, 45.0, 25.0]
+    assert ranked.attrs["basis"] == "drivers"
+    russian = journey.priorities(measured, links, drivers=DRIVERS, language="ru").attrs["basis_note"]
+    assert "NPS" in russian and "ключев" in russian
+    printed = journey.as_text(ranked.reset_index(), ["touchpoint", "driver_share"]).splitlines()
+    assert next(line for line in printed if line.strip().startswith("reminder")).split()[1:] == ["unknown", "drivers"]
+
+
+def test_without_drivers_at_touchpoints_the_detractor_rule_stays():
+    measured = journey.touchpoints(four_touchpoints())
+    links = pd.DataFrame({"stage": ["purchase"], "touchpoint": ["booking"], "detractor_share": [80.0]})
+    before = journey.priorities(measured, links)
+    unplaced = driver_table([("rating_a", "", 60.0, 50.0, 70.0), ("rating_b", "elsewhere", 40.0, 30.0, 50.0)])
+    for drivers in (None, unplaced, driver_table([])):
+        after = journey.priorities(measured, links, drivers=drivers)
+        pd.testing.assert_frame_equal(after.drop(columns="driver_share"), before.drop(columns="driver_share"))
+        assert after.attrs["basis"] == "detractors" and after["driver_share"].isna().all()
+    assert before.attrs["basis_note"] == journey.word("priority_detractors")
+    survey = pd.DataFrame({"touchpoint": ["booking"] * 4 + ["handover"], "stage": "purchase",
+                           "nps": [0, 3, 9, 10, 5]})
+    table = journey.importance_performance(measured, survey, drivers=unplaced).set_index("touchpoint")
+    assert table.attrs["basis"] == "detractors"
+    assert table.loc["booking", "importance"] == pytest.approx(40.0)  # 2 detractors of 5 NPS answers
+    assert table.loc["reminder", "importance"] == 0.0 and not table.loc["reminder", "named_in_survey"]
+
+
+def test_demo_importance_is_the_communication_share(demo):
+    client, measured, links, _ = demo
+    drivers = cxlib.drivers.key_drivers(client, "nps", replicates=200)
+    table = journey.importance_performance(measured, client.survey, drivers=drivers, language="ru")
+    assert table.attrs["basis"] == "drivers" and "NPS" in table.attrs["basis_note"]
+    shares = drivers.set_index("touchpoint")["share"]
+    by_touchpoint = table.drop_duplicates("touchpoint").set_index("touchpoint")["importance"]
+    assert by_touchpoint["repair status updates"] == pytest.approx(shares["repair status updates"])
+    rated = set(shares.index)
+    assert by_touchpoint[[t for t in by_touchpoint.index if t not in rated]].isna().all()
+    ranked = journey.priorities(measured, links, drivers=drivers)
+    assert ranked.attrs["basis"] == "drivers" and ranked.loc[0, "touchpoint"] in rated | {"online booking"}
