@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 from cxlib.plots.control import control_chart
+from cxlib.plots.drivers import driver_chart
 from cxlib.plots.journey import funnel, journey_map, priority_matrix
 from cxlib.plots.lifecycle import lifecycle_curve
 from cxlib.plots.palette import GREY, NOTE, NPS_COLOURS, OKABE_ITO, STATUS_COLOURS
@@ -50,6 +51,7 @@ __all__ = [
     "Label",
     "composition",
     "control_chart",
+    "driver_chart",
     "funnel",
     "intervals",
     "journey_map",
