@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import math
+from functools import cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,12 @@ def components(language: str = "en") -> pd.DataFrame:
     rows = [{"component": c["key"], "order": c["order"], "name": catalog.label(c, language),
              "about": catalog.label(c, language, "about")} for c in _catalogue()["components"]]
     return pd.DataFrame(rows).sort_values("order").set_index("component")
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    """Component key to name in ``language``, in the method's order."""
+    return components(language)["name"].to_dict()
 
 
 def questionnaire(language: str = "en") -> pd.DataFrame:
@@ -182,13 +189,16 @@ def paired(a: Any, b: Any, strata: Any = None, level: float = 0.95) -> Differenc
     n = int(both.sum())
     if n == 0:
         return _tested(math.nan, math.nan, math.nan, 0, 0, level)
-    d = pd.Series(a[both] - b[both]).groupby(strata[both])
-    sizes = d.size()
+    d, strata = a[both] - b[both], strata[both]
+    groups = [d[strata == stratum] for stratum in np.unique(strata)]
+    sizes = np.array([len(g) for g in groups], dtype=float)
     weights = sizes / n
-    parts = weights**2 * d.var(ddof=1) / sizes
-    se = math.sqrt(parts.sum()) if sizes.min() > 1 else math.nan
+    if sizes.min() < 2:
+        return _tested(float(sum(w * g.mean() for w, g in zip(weights, groups))), math.nan, math.nan, n, n, level)
+    parts = weights**2 * np.array([g.var(ddof=1) for g in groups]) / sizes
+    se = math.sqrt(parts.sum())
     df = float(se**4 / (parts**2 / (sizes - 1)).sum()) if se > 0 else math.nan
-    return _tested(float((weights * d.mean()).sum()), se, df, n, n, level)
+    return _tested(float(sum(w * g.mean() for w, g in zip(weights, groups))), se, df, n, n, level)
 
 
 def respondent_scores(answers: pd.DataFrame, config: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -211,14 +221,14 @@ def respondent_scores(answers: pd.DataFrame, config: dict[str, Any] | None = Non
     table = pd.DataFrame({"role": role, "group": role.map(_catalogue()["roles"]),
                           "answered": matrix.notna().sum(axis=1) / len(items)}, index=matrix.index)
     table["set_aside"] = table["answered"] < settings_["min_answered_share"] - 1e-12
-    for key in components().index:
+    for key in _names("en"):
         part = matrix[items.index[items["component"] == key]]
         enough = part.notna().mean(axis=1) >= settings_["min_component_share"] - 1e-12
         table[key] = part.mean(axis=1).where(enough)
     return table
 
 
-def _group_scores(used: pd.DataFrame, names: pd.Series, level: float, scale: tuple[float, float],
+def _group_scores(used: pd.DataFrame, names: dict[str, str], level: float, scale: tuple[float, float],
                   language: str) -> pd.DataFrame:
     """Mean score, clipped t interval and n per component and group (managers, staff, all)."""
     rows = []
@@ -253,9 +263,8 @@ def gap_claims(used: pd.DataFrame, config: dict[str, Any] | None = None, languag
     """
     settings_ = settings(config)
     minimum = int(settings_["min_role_respondents"])
-    names = components(language)["name"]
     rows, notes = [], []
-    for key, name in names.items():
+    for key, name in _names(language).items():
         managers = used.loc[used["group"] == "managers", key]
         staff = used.loc[used["group"] == "staff", key]
         n_m, n_s = int(managers.notna().sum()), int(staff.notna().sum())
@@ -308,10 +317,9 @@ def _weakest(used: pd.DataFrame, set_aside: int, settings_: dict[str, Any],
     rule holds. The paired tests run at ``alpha`` / (number of component pairs), Bonferroni over every pair, so that
     choosing the lowest after seeing the data cannot raise the chance of a false verdict above ``alpha``.
     """
-    names = components(language)["name"].to_dict()
-    names[""] = ""
+    names = {**_names(language), "": ""}
     number = Numbers(language)
-    keys = list(names)[:-1]
+    keys = list(_names(language))
     n = len(used)
     n_m, n_s = int((used["group"] == "managers").sum()), int((used["group"] == "staff").sum())
     company = used[keys].mean() if n else pd.Series(math.nan, index=keys)
@@ -394,7 +402,7 @@ class ComponentsResult:
 
     def name(self, key: str | None = None) -> str:
         """A component's name in the result's language (the weakest by default)."""
-        return str(components(self.language).loc[key or self.weakest, "name"])
+        return _names(self.language)[key or self.weakest]
 
     @property
     def label(self) -> str:
@@ -437,7 +445,7 @@ def assess(answers: pd.DataFrame, config: dict[str, Any] | None = None, *, langu
     settings_ = settings(config)
     per = respondent_scores(answers, config)
     used = per[~per["set_aside"]]
-    names = components(language)["name"]
+    names = _names(language)
     scores = _group_scores(used, names, level, tuple(settings_["scale"]), language)
     gaps, notes = gap_claims(used, config, language, level)
     notes += [_text("texts", "no_score", language, name=name) for key, name in names.items()
