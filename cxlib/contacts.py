@@ -72,6 +72,34 @@ def gap(key: str, language: str = "en", **values: Any) -> str:
     return Words("contacts", language, "gaps")(key, **values)
 
 
+def gaps(contacts: pd.DataFrame, survey: pd.DataFrame | None = None, language: str = "en") -> dict[str, str]:
+    """One sentence for each measure the data cannot support, keyed by measure; empty when all can run.
+
+    Keys: ``contacts`` (no export: nothing else is said), ``first_contact_resolution``, ``resolution_time``,
+    ``per_customer``, ``repeat_contacts``, ``history_claims``.
+
+    Examples
+    --------
+    >>> gaps(pd.DataFrame(columns=["contact_id"]))
+    {'contacts': 'No contacts export (contacts.csv) was supplied, so contact volumes and resolution cannot be measured.'}
+    """
+    if contacts.empty:
+        return {"contacts": gap("no_contacts", language)}
+    found = {}
+    if contacts["resolved_first_time"].isna().all():
+        found["first_contact_resolution"] = gap("no_fcr", language)
+    if contacts["closed_at"].isna().all():
+        found["resolution_time"] = gap("no_closed", language)
+    if _named(contacts).empty:
+        found["per_customer"] = found["repeat_contacts"] = gap("no_customers", language)
+    elif repeat_flags(contacts).isna().all():
+        found["repeat_contacts"] = gap("no_window", language, days=thresholds()["repeat_window_days"])
+    if survey is not None and ("customer_id" not in survey or not survey["customer_id"].astype(str).str.strip()
+                               .replace("nan", "").ne("").any()):
+        found["history_claims"] = gap("no_link", language)
+    return found
+
+
 def history_name(history: str, language: str = "en") -> str:
     """A contact history's name in ``language`` (``none``, ``one``, ``repeated``, ``escalated``)."""
     return catalog.label(catalog.load("contacts")["histories"][history], language)
@@ -85,7 +113,13 @@ def _hours(contacts: pd.DataFrame) -> pd.Series:
 def _named(contacts: pd.DataFrame) -> pd.DataFrame:
     """The contacts that name their customer."""
     customer = contacts["customer_id"].astype(str).str.strip()
-    return contacts[customer.ne("") & contacts["customer_id"].notna()].assign(customer_id=customer)
+    named = customer.ne("") & contacts["customer_id"].notna()
+    return contacts[named].assign(customer_id=customer[named])  # on no rows, a whole column would bring its index
+
+
+def _groups(contacts: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
+    """The whole table as "(all)", or one part per value of ``by``."""
+    return [("(all)", contacts)] if by is None else list(contacts.groupby(contacts[by].astype(str)))
 
 
 def _share_row(successes: int, n: int, level: float, **fields: Any) -> dict[str, Any]:
@@ -178,9 +212,8 @@ def first_contact_resolution(contacts: pd.DataFrame, *, by: str | None = None,
         ``group`` ("(all)" or each ``by`` value), ``resolved``, ``n`` (known flags), ``unknown`` (blank flags, left
         out of n), ``value``/``low``/``high`` (%, Wilson interval; NaN when no flag is known).
     """
-    groups = [("(all)", contacts)] if by is None else list(contacts.groupby(contacts[by].astype(str)))
     rows = []
-    for group, part in groups:
+    for group, part in _groups(contacts, by):
         flag = part["resolved_first_time"]
         known = flag.dropna().astype(bool)
         rows.append({**_share_row(known.sum(), len(known), level, group=group, resolved=int(known.sum())),
@@ -233,10 +266,9 @@ def resolution_time(contacts: pd.DataFrame, *, by: str | None = None, level: flo
         left out).
     """
     hours = _hours(contacts)
-    groups = [("(all)", contacts.index)] if by is None else \
-        [(g, part.index) for g, part in contacts.groupby(contacts[by].astype(str))]
     rows = []
-    for group, index in groups:
+    for group, part in _groups(contacts, by):
+        index = part.index
         closed = hours.loc[index].dropna()
         for q in thresholds()["quantiles"]:
             low, high, coverage = quantile_interval(closed, q, level)
@@ -258,7 +290,7 @@ def per_customer(contacts: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame
     Returns
     -------
     DataFrame
-        ``contacts`` (1, 2, ..., "5 or more", "mean"), ``customers``, ``n`` (customers with a contact),
+        ``contacts`` ("1", "2", ..., "5+", "mean"), ``customers``, ``n`` (customers with a contact),
         ``value``/``low``/``high`` (% of customers; for the mean, contacts with a t interval).
     """
     named = _named(contacts)
@@ -267,7 +299,7 @@ def per_customer(contacts: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame
     rows = []
     for k in range(1, top + 1):
         hits = int((counts >= k).sum()) if k == top else int((counts == k).sum())
-        label = Words("contacts", "en")("more", count=k) if k == top else str(k)
+        label = f"{k}+" if k == top else str(k)  # codes; the reader's words are [texts] more and mean
         rows.append(_share_row(hits, n, level, contacts=label, customers=hits))
     mean = float(counts.mean()) if n else math.nan
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * counts.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
@@ -291,13 +323,11 @@ def repeat_contacts(contacts: pd.DataFrame, *, window_days: float | None = None,
         customer named), ``value``/``low``/``high`` (%, Wilson interval).
     """
     days = float(thresholds()["repeat_window_days"] if window_days is None else window_days)
-    flags = repeat_flags(contacts, window_days=days)
-    groups = [("(all)", contacts.index)] if by is None else \
-        [(g, part.index) for g, part in contacts.groupby(contacts[by].astype(str))]
+    flags, named_rows = repeat_flags(contacts, window_days=days), _named(contacts).index
     rows = []
-    for group, index in groups:
-        flag = flags.reindex(index)
-        named = flag.index.isin(_named(contacts).index)
+    for group, part in _groups(contacts, by):
+        flag = flags.reindex(part.index)
+        named = flag.index.isin(named_rows)
         known = flag[named].dropna().astype(bool)
         rows.append({**_share_row(known.sum(), len(known), level, group=group, repeated=int(known.sum())),
                      "unknown": int(flag[named].isna().sum()), "anonymous": int((~named).sum())})

@@ -149,6 +149,20 @@ def test_histories_and_per_customer_by_hand():
     assert (per.loc["mean", "low"], per.loc["mean", "high"]) == pytest.approx((1.8 - half, 1.8 + half))
 
 
+def test_what_cannot_be_computed_is_one_sentence_each():
+    assert list(contacts.gaps(HAND.iloc[:0])) == ["contacts"]
+    blind = HAND.assign(customer_id="", closed_at=pd.NaT, resolved_first_time=pd.NA)
+    said = contacts.gaps(blind, pd.DataFrame({"customer_id": ["", ""]}), "ru")
+    assert set(said) == {"first_contact_resolution", "resolution_time", "per_customer", "repeat_contacts",
+                         "history_claims"}
+    assert all(sentence.endswith(".") and "{" not in sentence for sentence in said.values())
+    assert contacts.per_customer(blind)["n"].eq(0).all() and contacts.per_customer(blind)["value"].isna().all()
+    assert contacts.gaps(HAND, pd.DataFrame({"customer_id": ["c1"]})) == {}
+    recent = HAND.assign(opened_at=pd.Timestamp("2025-01-01") + pd.to_timedelta(HAND.index, unit="h"),
+                         customer_id=[f"c{i}" for i in HAND.index])
+    assert set(contacts.gaps(recent)) == {"repeat_contacts"}
+
+
 def test_volume_and_topics_by_hand():
     table = contacts.volume(HAND).set_index(["period", "channel"])
     # January: phone K1 K2 K7 K10, chat K3 K4 K8, email K5 K6 = 9; February: phone K9
@@ -219,7 +233,10 @@ def _random_contacts(seed: int, n: int = 600) -> pd.DataFrame:
     opened = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.uniform(0, 120, n), unit="D").round("min")
     hours = rng.lognormal(1, 1.2, n)
     closed = pd.Series(opened + pd.to_timedelta(hours, unit="h")).where(rng.random(n) > 0.05)
-    flag = lambda p: pd.array(np.where(rng.random(n) < 0.1, None, rng.random(n) < p), dtype="boolean")  # noqa: E731
+
+    def flag(p: float) -> pd.arrays.BooleanArray:  # a tenth of the flags blank
+        return pd.array(np.where(rng.random(n) < 0.1, None, rng.random(n) < p), dtype="boolean")
+
     return pd.DataFrame({
         "contact_id": [f"K{i}" for i in range(n)], "opened_at": opened, "closed_at": closed.to_numpy(),
         "channel": rng.choice(["phone", "chat", "email"], n),
@@ -319,8 +336,8 @@ def test_without_the_file_the_table_is_empty_and_noted(tmp_path):
 
 @pytest.mark.parametrize(("defect", "text"), [
     (CONTACTS + "K3,2025-03-05 10:00,2025-03-04 09:00,phone,c2,booking,no,no\n",
-     "contacts.csv row 4, opened_at: '2025-03-05 10:00' is later than closed_at '2025-03-04 09:00': "
-     "a contact cannot close before it opens"),
+     ("contacts.csv row 4, opened_at: '2025-03-05 10:00' is later than closed_at '2025-03-04 09:00': "
+      "a contact cannot close before it opens")),
     (CONTACTS + "K3,2025-03-05 10:00,,phone,c2,booking,maybe,no\n",
      "contacts.csv row 4, resolved_first_time: 'maybe' is not yes/no"),
     (CONTACTS + "K1,2025-03-05 10:00,,phone,c2,booking,no,no\n",
