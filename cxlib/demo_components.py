@@ -31,9 +31,9 @@ ROLES = (("owner", 1), ("manager", 5), ("staff", 14))
 
 PROFILE = {
     "managers": {"metrics": 3.8, "policy": 4.5, "processes": 3.6, "culture": 4.1},
-    "staff": {"metrics": 3.5, "policy": 2.3, "processes": 3.3, "culture": 3.9},
+    "staff": {"metrics": 3.5, "policy": 2.1, "processes": 3.3, "culture": 3.9},
 }
-"""Each role's mean answer per component before rounding: the planted gap is the policy's 2.2 points."""
+"""Each role's mean answer per component before rounding: the planted gap is the policy's 2.4 points."""
 
 PERSON_SD = 0.35   # how much one person's overall agreement differs from another's
 ANSWER_SD = 0.6    # noise of one answer
