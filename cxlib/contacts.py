@@ -363,46 +363,44 @@ def histories(contacts: pd.DataFrame) -> pd.DataFrame:
     return table[["customer_id", "contacts", "history", "escalation_unknown"]]
 
 
-def survey_histories(survey: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
-    """The survey answers that name a customer, each with its customer's contact history (``none`` without one).
+def latest_scores(survey: pd.DataFrame, metric: str) -> pd.Series:
+    """Each customer's latest answer to ``metric`` (by ``date``, then row order), indexed by ``customer_id``.
 
-    ``attrs["anonymous"]`` counts the answers left out because they name no customer.
+    One answer per customer, so a customer who answered five times weighs as one: the tests that follow assume
+    independent answers. ``attrs["anonymous"]`` counts the answers that name no customer.
     """
     customer = survey["customer_id"].astype(object).where(survey["customer_id"].notna(), "").astype(str).str.strip()
-    named = survey[customer.ne("")].assign(customer_id=customer[customer.ne("")])
-    history = histories(contacts).set_index("customer_id")["history"]
-    table = named.assign(history=named["customer_id"].map(history).fillna("none"))
-    table.attrs["anonymous"] = int(customer.eq("").sum())
-    return table
+    answered = survey[metric].notna() if metric in survey else pd.Series(False, index=survey.index)
+    part = survey[answered & customer.ne("")].assign(customer_id=customer[answered & customer.ne("")])
+    if "date" in part:
+        part = part.sort_values("date", kind="stable", na_position="first")
+    latest = part.groupby("customer_id", sort=True)[metric].last().astype(int) if len(part) else \
+        pd.Series(dtype=int, name=metric)
+    latest.attrs["anonymous"] = int((answered & customer.eq("")).sum())
+    return latest
 
 
-# --------------------------------------------------------------------------- the survey by contact history
-
-
-def _cell(answers: pd.Series, metric: str) -> np.ndarray:
+def _cell(scores: pd.Series, metric: str) -> np.ndarray:
     """Answer counts on the claims' scale for ``metric`` (NPS 0–10, CSAT 0–1)."""
-    width = 11 if metric == "nps" else 2
-    values = answers.dropna().astype(int).to_numpy()
-    return np.bincount(values, minlength=width).astype(float)
+    return np.bincount(scores.to_numpy(dtype=int), minlength=11 if metric == "nps" else 2).astype(float)
 
 
 def _value(counts: np.ndarray, metric: str) -> float:
     n = counts.sum()
     if not n:
         return math.nan
-    if metric == "nps":
-        return float(100 * (counts[9:].sum() - counts[:7].sum()) / n)
-    return float(100 * counts[1] / n)
+    return float(100 * (counts[9:].sum() - counts[:7].sum()) / n) if metric == "nps" else float(100 * counts[1] / n)
 
 
 def history_claims(survey: pd.DataFrame, contacts: pd.DataFrame, *, level: float = 0.95,
                    metrics: Sequence[str] = ("nps", "csat")) -> pd.DataFrame:
     """NPS and CSAT of the customers with each contact history against those without contacts, as claims.
 
-    Each row compares one history (``one``, ``repeated``, ``escalated``) with ``none`` by the family's own
-    contrast (:func:`cxlib.claims.contrast`: adjusted Wald for NPS, Agresti–Caffo for CSAT), unadjusted: the
-    caller adds the rows to the report's family (:func:`cxlib.claims.adjust`). A history with fewer than
-    ``min_answers`` answers is listed untested (``p`` NaN).
+    Each customer counts once, by the latest answer (:func:`latest_scores`); a customer the export never names
+    has no contacts. Each history (``one``, ``repeated``, ``escalated``) is compared with ``none`` by the
+    family's own contrast (:func:`cxlib.claims.contrast`: adjusted Wald for NPS, Agresti–Caffo for CSAT),
+    unadjusted: the caller adds the rows to the report's family (:func:`cxlib.claims.adjust`). A comparison with
+    fewer than ``min_answers`` customers on either side is listed untested (``p`` NaN).
 
     Returns
     -------
@@ -415,27 +413,25 @@ def history_claims(survey: pd.DataFrame, contacts: pd.DataFrame, *, level: float
     --------
     >>> claims = history_claims(client.survey, client.contacts)            # doctest: +SKIP
     """
-    answers = survey_histories(survey, contacts)
-    minimum = int(thresholds()["min_answers"])
-    rows = []
-    for metric in (m for m in metrics if m in answers and answers[m].notna().any()):
-        cells = {h: _cell(answers.loc[answers["history"] == h, metric], metric) for h in HISTORIES}
+    history = histories(contacts).set_index("customer_id")["history"]
+    minimum, rows = int(thresholds()["min_answers"]), []
+    for metric in (m for m in metrics if m in survey):
+        scores = latest_scores(survey, metric)
+        of = scores.index.map(history).fillna("none")
+        cells = {h: _cell(scores[of == h], metric) for h in HISTORIES}
         base = cells["none"]
-        for history in HISTORIES[1:]:
-            cell = cells[history]
-            if not cell.sum():
-                continue
-            tested = min(cell.sum(), base.sum()) >= minimum
-            result = contrast(metric, [(1, cell), (-1, base)], level=level) if tested else None
+        for name in (h for h in HISTORIES[1:] if cells[h].sum()):
+            cell = cells[name]
+            result = contrast(metric, [(1, cell), (-1, base)], level=level) \
+                if min(cell.sum(), base.sum()) >= minimum else None
             diff = _value(cell, metric) - _value(base, metric)
-            rows.append({"source": SOURCE, "metric": metric, "by": "contact history", "group": history,
-                         "kind": KIND, "from": "none", "to": history, "value_from": _value(base, metric),
+            tested = {"low": result.low, "high": result.high, "p_own": result.p_value, "p": result.p_value} \
+                if result else {}
+            rows.append({"source": SOURCE, "metric": metric, "by": "contact history", "group": name, "kind": KIND,
+                         "from": "none", "to": name, "value_from": _value(base, metric),
                          "value_to": _value(cell, metric), "n_from": int(base.sum()), "n_to": int(cell.sum()),
-                         "diff": diff, "low": result.low if result else math.nan,
-                         "high": result.high if result else math.nan,
-                         "p_own": result.p_value if result else math.nan,
-                         "p": result.p_value if result else math.nan, "worse": bool(diff < 0),
-                         "unit": UNITS[metric], "method": METHODS[metric]})
+                         "diff": diff, **tested, "worse": bool(diff < 0), "unit": UNITS[metric],
+                         "method": METHODS[metric]})
     return pd.DataFrame(rows).reindex(columns=COLUMNS)
 
 
@@ -446,9 +442,9 @@ def topic_ranking(contacts: pd.DataFrame, survey: pd.DataFrame, config: dict[str
                   language: str = "en", *, level: float = 0.95) -> pd.DataFrame:
     """Topics ranked by total handling time and by the detractors among the customers who raised them.
 
-    Handling time is the hours from opening to closing, summed over a topic's closed contacts (``open``
-    counts the rest; NaN when none is closed). ``answers`` are the NPS answers of the topic's customers, ``detractors`` those of 0–6,
-    with their share and Wilson interval.
+    Handling time is the hours from opening to closing, summed over a topic's closed contacts (``open`` counts
+    the rest; NaN when none is closed). ``answers`` are the topic's customers with an NPS answer (the latest,
+    one each), ``detractors`` those of 0–6, with their share and Wilson interval.
 
     Returns
     -------
@@ -456,15 +452,14 @@ def topic_ranking(contacts: pd.DataFrame, survey: pd.DataFrame, config: dict[str
         ``topic``, ``name``, ``contacts``, ``hours``, ``open``, ``customers``, ``answers``, ``detractors``,
         ``value``/``low``/``high`` (% detractors), ``rank_hours``, ``rank_detractors`` (1 = most).
     """
-    tagged = contact_topics(contacts, config, language)
-    facts = contacts[["contact_id", "customer_id"]].assign(hours=_hours(contacts).to_numpy())
-    tagged = tagged.merge(facts, on="contact_id", how="left")
-    scored = survey[survey["nps"].notna()] if "nps" in survey else survey.iloc[:0]
-    nps = scored.assign(customer_id=scored["customer_id"].astype(str).str.strip())[["customer_id", "nps"]]
+    facts = _named(contacts)[["contact_id", "customer_id"]]
+    tagged = contact_topics(contacts, config, language).merge(facts, on="contact_id", how="left")
+    tagged["hours"] = tagged["contact_id"].map(_hours(contacts).set_axis(contacts["contact_id"]))
+    nps = latest_scores(survey, "nps")
     rows = []
     for (topic, name), part in tagged.groupby(["topic", "name"]):
-        customers = set(part["customer_id"].astype(str).str.strip()) - {"", "nan", "<NA>"}
-        answers = nps.loc[nps["customer_id"].isin(customers), "nps"].astype(int)
+        customers = set(part["customer_id"].dropna())
+        answers = nps[nps.index.isin(customers)]
         detractors = int((answers <= 6).sum())
         rows.append(_share_row(detractors, len(answers), level, topic=topic, name=name, contacts=len(part),
                                hours=float(part["hours"].sum(min_count=1)), open=int(part["hours"].isna().sum()),

@@ -4,8 +4,8 @@ Each customer's contact history (no contacts, one, repeated, escalated) is
 drawn from probabilities that depend on the NPS group of the customer's
 latest survey answer, so the survey stays as it is while customers with
 repeated or escalated contacts score lower: the planted finding. The
-expected NPS gap between answers of customers with repeated contacts and
-those without contacts, on a survey, is :func:`planted_gap`. Customers who
+expected NPS gap between customers with repeated contacts and those without
+(each by the latest answer) is :func:`planted_gap`. Customers who
 never answered draw their history from the overall mix.
 
 Examples
@@ -22,8 +22,10 @@ import pandas as pd
 
 HISTORIES = ("none", "one", "repeated", "escalated")
 # P(history | NPS group of the customer's latest answer): repeated and escalated histories are detractors' lot.
-HISTORY_MIX = {"promoter": (0.56, 0.30, 0.10, 0.04), "passive": (0.50, 0.30, 0.14, 0.06),
-               "detractor": (0.34, 0.24, 0.28, 0.14), "unknown": (0.48, 0.29, 0.16, 0.07)}
+# On the demo survey this plants NPS gaps of −34 points (repeated) and −37 (escalated) against no contacts, large
+# enough to survive the report's whole family of claims (planted_gap).
+HISTORY_MIX = {"promoter": (0.54, 0.30, 0.11, 0.05), "passive": (0.50, 0.30, 0.14, 0.06),
+               "detractor": (0.40, 0.27, 0.22, 0.11), "unknown": (0.48, 0.29, 0.15, 0.08)}
 CHANNELS = {"phone": 0.45, "chat": 0.25, "email": 0.20, "visit": 0.10}
 HOURS = {"phone": 3.0, "chat": 0.7, "email": 20.0, "visit": 24.0}  # median hours to close, by channel
 SPREAD = 1.0             # log-normal sigma of the hours
@@ -40,23 +42,28 @@ TEXTS = ["Could not get through to book a service", "Waited two hours past the p
          "Счёт больше, чем называли", "Никто не перезвонил", "Царапина после ремонта"]
 
 
+def _latest(survey: pd.DataFrame) -> pd.Series:
+    """Each answering customer's latest NPS answer (by date, then response id)."""
+    named = survey[survey["customer_id"].astype(str).str.strip().ne("") & survey["nps"].notna()]
+    return named.sort_values(["date", "response_id"]).groupby("customer_id")["nps"].last().astype(int)
+
+
 def _groups(survey: pd.DataFrame) -> pd.Series:
     """Each answering customer's NPS group, from the latest answer with a score."""
-    named = survey[survey["customer_id"].astype(str).str.strip().ne("") & survey["nps"].notna()]
-    latest = named.sort_values(["date", "response_id"]).groupby("customer_id")["nps"].last().astype(int)
+    latest = _latest(survey)
     return pd.Series(np.where(latest >= 9, "promoter", np.where(latest >= 7, "passive", "detractor")),
                      index=latest.index)
 
 
 def planted_gap(survey: pd.DataFrame, history: str = "repeated") -> float:
-    """The NPS gap the mix plants, in expectation: answers of customers with ``history`` minus those with none.
+    """The NPS gap the mix plants, in expectation: customers with ``history`` minus those without contacts.
 
-    Each answer counts with its customer's probability of the history (by the customer's latest NPS group).
+    Each customer counts once, by the latest answer (as :func:`cxlib.contacts.history_claims` counts them),
+    weighted by the chance of ``history`` that answer's NPS group gives.
     """
-    groups = _groups(survey)
-    answers = survey[survey["customer_id"].isin(groups.index) & survey["nps"].notna()]
-    group = answers["customer_id"].map(groups)
-    score = np.where(answers["nps"] >= 9, 100, np.where(answers["nps"] <= 6, -100, 0))
+    latest = _latest(survey)
+    group = _groups(survey)
+    score = np.where(latest >= 9, 100, np.where(latest <= 6, -100, 0))
 
     def nps(h: str) -> float:
         weight = group.map({g: mix[HISTORIES.index(h)] for g, mix in HISTORY_MIX.items()}).to_numpy(dtype=float)

@@ -180,9 +180,11 @@ def test_topic_ranking_by_hand():
     survey = pd.DataFrame({"customer_id": ["c1", "c2", "c2", "c3", "c5", ""],
                            "nps": pd.array([3, 9, 5, 10, 6, 0], dtype="Int64")})
     table = contacts.topic_ranking(HAND, survey).set_index("topic")
-    # booking: K1 2 h + K4 5 h + K8 0.5 h + K10 1 h = 8.5 h, K7 open; customers c1 c2 c4 -> answers 3, 9, 5
+    # booking: K1 2 h + K4 5 h + K8 0.5 h + K10 1 h = 8.5 h, K7 open; customers c1 c2 c4 (K8 names none);
+    # latest answers: c1 3, c2 5 (its later row), c4 none -> two answers, both detractors
     assert table.loc["booking", "hours"] == pytest.approx(8.5) and table.loc["booking", "open"] == 1
-    assert (table.loc["booking", "answers"], table.loc["booking", "detractors"]) == (3, 2)
+    assert table.loc["booking", "customers"] == 3
+    assert (table.loc["booking", "answers"], table.loc["booking", "detractors"]) == (2, 2)
     # invoice: K3 48 h + K5 3 h + K9 4 h = 55 h; customers c1 c3 c5 -> answers 3, 10, 6: two detractors
     assert table.loc["invoice", "hours"] == pytest.approx(55)
     assert table.loc["invoice", "rank_hours"] == 1 and table.loc["booking", "rank_hours"] == 3  # "": K6 12 h
@@ -200,23 +202,37 @@ def test_scorecard_rows_by_hand():
     assert table.loc[("first_contact_resolution", "2025-01"), "value"] == pytest.approx(500 / 7)
 
 
+def _histories_table(repeated: int, none: int) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Contacts for ``repeated`` customers with two each (r0, r1, ...); ``none`` customers (n0, ...) have none."""
+    rows = [(f"K{i}-{j}", f"2025-01-{1 + j}", f"2025-01-{1 + j}", "phone", f"r{i}", "booking", "", True, False)
+            for i in range(repeated) for j in range(2)]
+    return _table(rows), [f"r{i}" for i in range(repeated)], [f"n{i}" for i in range(none)]
+
+
 def test_history_claims_by_hand():
-    survey = pd.DataFrame({"customer_id": ["c1"] * 12 + ["c9"] * 12 + [""] * 3,
-                           "nps": pd.array([0] * 6 + [10] * 6 + [10] * 9 + [0] * 3 + [5] * 3, dtype="Int64"),
-                           "csat": pd.array([0] * 6 + [1] * 6 + [1] * 12 + [0] * 3, dtype="Int64")})
-    table = contacts.history_claims(survey, HAND).set_index(["metric", "to"])
-    row = table.loc[("nps", "repeated")]
-    # repeated (c1): 6 promoters 6 detractors -> 0; none (c9, no contacts): 9 promoters 3 detractors -> 50
+    table, repeated, none = _histories_table(12, 12)
+    # repeated: 6 promoters, 6 detractors -> NPS 0; none: 9 promoters, 3 detractors -> 50. r0 first answered 10,
+    # then 0 (later date): only the latest counts
+    survey = pd.DataFrame({
+        "customer_id": ["r0"] + repeated + none + ["", ""],
+        "date": pd.to_datetime(["2025-01-01"] + ["2025-02-01"] * 24 + ["2025-02-01"] * 2),
+        "nps": pd.array([10] + [0] * 6 + [10] * 6 + [10] * 9 + [0] * 3 + [5, 5], dtype="Int64"),
+        "csat": pd.array([1] + [0] * 6 + [1] * 6 + [1] * 12 + [0, 0], dtype="Int64")})
+    claims_table = contacts.history_claims(survey, table)
+    assert list(claims_table.columns) == claims.COLUMNS
+    assert set(claims_table["to"]) == {"repeated"}  # no customer with one contact or an escalation
+    row = claims_table.set_index(["metric", "to"]).loc[("nps", "repeated")]
     assert (row["value_to"], row["value_from"], row["diff"]) == (0.0, 50.0, -50.0)
     assert (row["n_to"], row["n_from"]) == (12, 12) and row["worse"] and row["source"] == "contacts"
     expected = cxlib.metrics.nps_diff([0] * 6 + [10] * 6, [10] * 9 + [0] * 3)
     assert row["p"] == pytest.approx(expected.p_value) and row["low"] == pytest.approx(expected.low)
-    assert list(contacts.history_claims(survey, HAND).columns) == claims.COLUMNS
-    # CSAT by Agresti–Caffo: one satisfied and one not added to each group
-    csat = table.loc[("csat", "repeated")]
+    assert row["high"] == pytest.approx(expected.high)
+    # CSAT by Agresti–Caffo: one satisfied and one not added to each group: 7/14 against 13/14
+    csat = claims_table.set_index(["metric", "to"]).loc[("csat", "repeated")]
     p1, p2 = 7 / 14, 13 / 14
     z = (p1 - p2) / math.sqrt(p1 * (1 - p1) / 14 + p2 * (1 - p2) / 14)
     assert csat["p"] == pytest.approx(2 * stats.norm.sf(abs(z)))
+    assert csat["diff"] == pytest.approx(50 - 100)
 
 
 def test_history_claims_leave_small_groups_untested():
@@ -287,12 +303,14 @@ def test_history_values_match_a_direct_join():
     table = _random_contacts(3)
     rng = np.random.default_rng(3)
     survey = pd.DataFrame({"customer_id": [f"c{i}" for i in rng.integers(0, 400, 900)],
+                           "date": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 90, 900), unit="D"),
                            "nps": pd.array(rng.integers(0, 11, 900), dtype="Int64")})
     counts = table[table["customer_id"] != ""].groupby("customer_id").size()
     escalated = table[table["customer_id"] != ""].groupby("customer_id")["escalated"].agg(
         lambda s: bool(s.fillna(False).any()))
     history = {c: "escalated" if escalated[c] else ("repeated" if counts[c] >= 2 else "one") for c in counts.index}
-    joined = survey.assign(history=survey["customer_id"].map(history).fillna("none"))
+    latest = survey.sort_values("date", kind="stable").drop_duplicates("customer_id", keep="last")
+    joined = latest.assign(history=latest["customer_id"].map(history).fillna("none"))
     nps = joined.groupby("history")["nps"].agg(lambda s: 100 * ((s >= 9).mean() - (s <= 6).mean()))
     result = contacts.history_claims(survey, table, metrics=("nps",)).set_index("to")
     for group in ("one", "repeated", "escalated"):
@@ -438,7 +456,7 @@ def test_demo_export_is_seeded_and_reads_through_the_contract(demo):
 def test_demo_plants_lower_nps_for_repeated_contacts(demo):
     survey_client, _, client = demo
     planted = demo_contacts.planted_gap(survey_client.survey)
-    assert -30 < planted < -20
+    assert -36 < planted < -32
     table = claims.adjust(contacts.history_claims(client.survey, client.contacts)).set_index(["metric", "to"])
     repeated = table.loc[("nps", "repeated")]
     assert repeated["significant"] and repeated["low"] <= planted <= repeated["high"]
