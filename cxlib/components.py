@@ -4,23 +4,15 @@ The method names four components without which quality customer service
 cannot exist: approved metrics, a written customer-interaction policy,
 business processes consistent with that policy, and a staff culture committed
 to the customer. Managers (the owner counts as one) and front-line staff rate
-four statements per component from 1 (disagree) to 5 (agree), in
-``components.csv``. For each component this module gives:
-
-* the mean score of managers, of staff and of all respondents, each the mean
-  of respondent scores (a respondent's score is the mean of their answers to
-  the component's statements) with its t interval and n;
-* the gap between managers and staff (managers − staff, Welch's t on the
-  respondent scores) as a claim of the report's one family
-  (:data:`cxlib.claims.COLUMNS`, source ``"components"``): a component managers
-  rate well and staff do not is one that exists on paper;
-* the weakest component, named only when the evidence rules of
-  ``cxlib/catalog/components.toml`` hold; otherwise the verdict is
-  "insufficient" with a one-sentence reason in the client's language.
-
-Everything the scoring uses (statements, components, thresholds, sentences) is
-in ``cxlib/catalog/components.toml``; a consultant changes the thresholds
-from ``client.toml`` under ``[overrides.components.scoring]``.
+four statements per component from 1 (disagree) to 5 (agree) in
+``components.csv``. Per component: the mean of respondent scores for
+managers, staff and all, with its t interval and n; the manager–staff gap
+(Welch's t) as a claim of the report's one family (source ``"components"``),
+since a component managers rate well and staff do not exists on paper only;
+and the weakest component, named only when the evidence rules hold, else
+"insufficient" with a one-sentence reason. Statements, thresholds and
+sentences are in ``cxlib/catalog/components.toml``; a client overrides the
+thresholds under ``[overrides.components.scoring]`` in ``client.toml``.
 
 Examples
 --------
@@ -37,8 +29,8 @@ Examples
 from __future__ import annotations
 
 import math
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -108,12 +100,6 @@ class Difference:
     n_a: int
     n_b: int
     level: float
-
-
-def _unit(settings_: dict[str, Any]) -> str:
-    """The family's unit of a mean answer, ``"mean 1–5"``."""
-    low, high = settings_["scale"]
-    return f"mean {low}–{high}"
 
 
 def _present(values: Any) -> np.ndarray:
@@ -279,7 +265,7 @@ def gap_claims(used: pd.DataFrame, config: dict[str, Any] | None = None, languag
                      "to": "managers", "value_from": float(staff.mean()), "value_to": float(managers.mean()),
                      "n_from": n_s, "n_to": n_m, "diff": test.diff, "low": test.low, "high": test.high,
                      "p_own": test.p_value, "p": test.p_value, "worse": bool(test.diff > 0),
-                     "unit": _unit(settings_), "method": METHOD})
+                     "unit": "mean {}–{}".format(*settings_["scale"]), "method": METHOD})
     return pd.DataFrame(rows).reindex(columns=COLUMNS), notes
 
 
@@ -297,15 +283,10 @@ def _rules_table(rows: list[tuple[str, float, float, bool | None, str]]) -> tupl
     return table, reason
 
 
-def _pairwise(used: pd.DataFrame, weakest: str, keys: list[str], level: float) -> pd.DataFrame:
-    """Every other component against the weakest: paired difference (other − weakest), stratified by role."""
-    rows = []
-    for key in keys:
-        if key == weakest:
-            continue
-        test = paired(used[key], used[weakest], used["group"], level)
-        rows.append({"component": key, "diff": test.diff, "low": test.low, "high": test.high, "n": test.n_a,
-                     "p": test.p_value})
+def _pairwise(used: pd.DataFrame, weakest: str, others: list[str], level: float) -> pd.DataFrame:
+    """Each of ``others`` against the weakest: paired difference (other − weakest), stratified by role."""
+    tests = {key: paired(used[key], used[weakest], used["group"], level) for key in others}
+    rows = [(key, t.diff, t.low, t.high, t.n_a, t.p_value) for key, t in tests.items()]
     return pd.DataFrame(rows, columns=["component", "diff", "low", "high", "n", "p"]).set_index("component")
 
 
@@ -322,14 +303,13 @@ def _weakest(used: pd.DataFrame, set_aside: int, settings_: dict[str, Any],
     keys = list(_names(language))
     n = len(used)
     n_m, n_s = int((used["group"] == "managers").sum()), int((used["group"] == "staff").sum())
-    company = used[keys].mean() if n else pd.Series(math.nan, index=keys)
-    ranked = company.dropna().sort_values(kind="stable")
+    ranked = used[keys].mean().dropna().sort_values(kind="stable")
     weakest = str(ranked.index[0]) if len(ranked) else ""
-    scored = used[keys].notna().sum() if n else pd.Series(0, index=keys)
+    scored = used[keys].notna().sum()
     thin = str((scored / max(n, 1)).idxmin())
     pairs = len(keys) * (len(keys) - 1) / 2
     cut = settings_["alpha"] / pairs
-    pairwise = _pairwise(used, weakest, keys, 1 - cut) if weakest else _pairwise(used, "", [], 1 - cut)
+    pairwise = _pairwise(used, weakest, [key for key in keys if weakest and key != weakest], 1 - cut)
     lead = float(ranked.iloc[1] - ranked.iloc[0]) if len(ranked) > 1 else math.nan
     runner_up = str(ranked.index[1]) if len(ranked) > 1 else ""
     separated = pairwise["p"].lt(cut) & pairwise["diff"].gt(0)
