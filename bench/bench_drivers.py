@@ -1,6 +1,7 @@
 """Coverage of the key-driver shares' bootstrap intervals (cxlib.drivers), by simulation; and the bootstrap's speed.
 
-Run with ``python bench/bench_drivers.py [SURVEYS]`` (default 200 simulated surveys per scenario). Each scenario
+Run with ``python bench/bench_drivers.py [SURVEYS] [claims]`` (default 200 simulated surveys per scenario;
+``claims`` runs the key-driver claims' section alone). Each scenario
 draws surveys of n answers from a population whose Johnson shares are known, computes the 95% intervals exactly as
 the kit does (percentile bootstrap over answers, widened to hold the estimate, the catalogue's seed), and counts
 how often each driver's interval holds its population share. A cell reads ``coverage (mean width)``; the Monte
@@ -10,6 +11,14 @@ Carlo standard error of a coverage near 0.95 from S surveys is about sqrt(0.05·
   the population correlations, hence the shares, are exact.
 * "ratings 1–5": the same latent drivers rounded to a 1–5 scale and the outcome to a 0–10 score, as a survey
   holds them; the population shares are those of two million answers.
+
+Key-driver claims (cxlib.driver_claims): how often a survey states at least one key driver that is not one (its
+population share at or below an equal share 1/k), after Holm's adjustment, and how often a planted top driver is
+stated. Each claim set is adjusted twice: on its own (the k driver claims) and inside a family of 190 claims, the
+demo report's size, whose 185 other claims are drawn as true nulls (uniform p-values), so Holm's first step is
+0.05/190. Scenarios: every driver equal (ratings 1–5); no driver matters at all (R² = 0); a boundary null with
+exact population shares (normal drivers), one driver above 1/k, one at exactly 1/k, the rest below; and the planted
+driver. The same cells also print the rate of the rejected alternative, the same z-test on the share itself.
 
 Timing: the kit's bootstrap (how often each answer was drawn, then the moments by one matrix product)
 against a named baseline measured in the same run, the textbook loop that copies the resampled rows and calls
@@ -24,6 +33,10 @@ import time
 import numpy as np
 import pandas as pd
 
+from scipy import optimize, stats
+
+from cxlib.claims import adjust
+from cxlib.driver_claims import driver_claims
 from cxlib.drivers import _bootstrap_weights, johnson_weights, relative_importance
 
 LOADINGS = np.array([0.8, 0.5, 0.3, 0.15, 0.0])  # one driver with no effect of its own: its share is small, not 0
@@ -115,12 +128,121 @@ def timing(n: int = 2400, replicates: int = 2000) -> None:
     print(f"  ratio baseline / cxlib: {baseline / ours:.1f}x")
 
 
+OTHER_CLAIMS = 185  # the rest of a report's family (the demo's: 185 before the drivers join)
+CLAIM_REPLICATES = 1000
+EQUAL, NOTHING, PLANTED = [0.5] * 5, [0.0] * 5, [1.0, 0.4, 0.4, 0.4, 0.4]
+
+
+def ratings(n: int, betas: list[float], rng: np.random.Generator) -> pd.DataFrame:
+    """Ratings 1–5 sharing one visit factor, and an NPS 0–10 from the latent ratings (as tests/test_driver_claims)."""
+    latent = 0.6 * rng.normal(size=(n, 1)) + rng.normal(size=(n, len(betas)))
+    frame = pd.DataFrame(np.clip(np.rint(3.2 + latent), 1, 5), columns=[f"d{j}" for j in range(len(betas))])
+    return frame.assign(y=np.clip(np.rint(7 + latent @ np.asarray(betas) + 1.6 * rng.normal(size=n)), 0, 10))
+
+
+def exact_shares(betas: np.ndarray) -> np.ndarray:
+    """Population shares (%) of normal drivers with the scenarios' common factor (COMMON) and noise (NOISE)."""
+    p = len(betas)
+    cov_xx = COMMON**2 * np.ones((p, p)) + np.eye(p)
+    sd = np.sqrt(np.diag(cov_xx))
+    weights = johnson_weights(cov_xx / np.outer(sd, sd),
+                              cov_xx @ betas / (sd * np.sqrt(betas @ cov_xx @ betas + NOISE**2)))
+    return 100 * weights / weights.sum()
+
+
+def boundary_betas() -> np.ndarray:
+    """One driver above an equal share, the second exactly at it (solved for), the rest below."""
+    def gap(b1: float) -> float:
+        return exact_shares(np.array([1.0, b1, 0.3, 0.2, 0.0]))[1] - 20.0
+    return np.array([1.0, optimize.brentq(gap, 0.3, 1.0), 0.3, 0.2, 0.0])
+
+
+def normal(n: int, betas: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+    x = COMMON * rng.normal(size=(n, 1)) + rng.normal(size=(n, len(betas)))
+    return pd.DataFrame(x, columns=[f"d{j}" for j in range(len(betas))]).assign(y=x @ betas + NOISE * rng.normal(size=n))
+
+
+def stated(table: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Which drivers (d0, d1, …) a survey states: within the drivers' claims alone, and within a family of 190."""
+    order = table.sort_values("group")
+    alone = adjust(order)["significant"].to_numpy()
+    others = pd.DataFrame({"source": "survey", "p": rng.uniform(size=OTHER_CLAIMS)})
+    family = adjust(pd.concat([order, others], ignore_index=True))
+    return alone, family["significant"].to_numpy()[:len(order)]
+
+
+def share_z(table: pd.DataFrame) -> np.ndarray:
+    """The rejected alternative: z = (share − 1/k) / bootstrap SE of the share, one-sided, Holm over the drivers."""
+    boot = table.attrs["boot"]
+    share, shares = table["value_to"].to_numpy() / 100, boot / boot.sum(axis=1, keepdims=True)
+    p = stats.norm.sf((share - 1 / len(share)) / shares.std(axis=0, ddof=1))
+    return adjust(pd.DataFrame({"p": p}))["significant"].to_numpy()
+
+
+def claim_rates(name: str, make, null: np.ndarray, n: int, surveys: int) -> str:
+    """One cell row: false-claim rate (any null driver stated) alone and in 190, power for non-null drivers."""
+    rng = np.random.default_rng([SEED, n, len(name)])
+    false_alone = false_family = 0
+    hits_alone, hits_family = np.zeros(len(null)), np.zeros(len(null))
+    for s in range(surveys):
+        frame = make(n, rng)
+        table = driver_claims(frame, "y", [f"d{j}" for j in range(len(null))], replicates=CLAIM_REPLICATES,
+                              seed=SEED + s).sort_values("group")
+        alone, family = stated(table, rng)
+        false_alone += bool((alone & null).any())
+        false_family += bool((family & null).any())
+        hits_alone += alone
+        hits_family += family
+    power = "" if null.all() else "   power " + ", ".join(
+        f"d{j} {a / surveys:.2f}/{f / surveys:.2f}" for j, (a, f) in enumerate(zip(hits_alone, hits_family))
+        if not null[j])
+    return (f"  {name:<28} n={n:>5}  false claims {false_alone / surveys:.3f} alone, "
+            f"{false_family / surveys:.3f} in 190{power}")
+
+
+def share_z_rate(betas: list[float], n: int, surveys: int) -> float:
+    """The share-scale z-test's false-claim rate, for the record of why it was not chosen."""
+    rng = np.random.default_rng([SEED, n, 99])
+    found = 0
+    for s in range(surveys):
+        data = ratings(n, betas, rng).to_numpy()
+        boot = _bootstrap_weights(data, CLAIM_REPLICATES, SEED + s)
+        corr = np.corrcoef(data, rowvar=False)
+        weights = johnson_weights(corr[:-1, :-1], corr[:-1, -1])
+        table = pd.DataFrame({"value_to": 100 * weights / weights.sum()})
+        table.attrs["boot"] = boot[~np.isnan(boot).any(axis=1)]
+        found += bool(share_z(table).any())
+    return found / surveys
+
+
+def claims_report(surveys: int) -> None:
+    boundary = boundary_betas()
+    truth = exact_shares(boundary)
+    print(f"\nkey-driver claims: {surveys} surveys per row, {CLAIM_REPLICATES} bootstrap replicates; "
+          f"a false claim is a driver stated whose population share is at most 1/k; power alone/in 190")
+    print("  boundary null's population shares: " + ", ".join(f"d{j} {s:.1f}%" for j, s in enumerate(truth)))
+    for n in SIZES:
+        print(claim_rates("equal drivers (ratings)", lambda m, r: ratings(m, EQUAL, r), np.ones(5, bool), n, surveys))
+        print(claim_rates("nothing matters (ratings)", lambda m, r: ratings(m, NOTHING, r), np.ones(5, bool), n,
+                          surveys))
+        print(claim_rates("boundary null (normal)", lambda m, r: normal(m, boundary, r), truth <= 20 + 1e-9, n,
+                          surveys))
+        print(claim_rates("planted top driver (ratings)", lambda m, r: ratings(m, PLANTED, r),
+                          np.array([False] + [True] * 4), n, surveys), flush=True)
+    print("  rejected alternative, z on the share itself: false claims when nothing matters "
+          + ", ".join(f"n={n} {share_z_rate(NOTHING, n, surveys):.3f}" for n in SIZES))
+
+
 def main(argv: list[str]) -> int:
     surveys = int(argv[0]) if argv else 200
+    if argv[1:] == ["claims"]:
+        claims_report(surveys)
+        return 0
     print(f"coverage of the 95% share intervals: {surveys} surveys per cell, {REPLICATES} bootstrap replicates each; "
           f"a cell is coverage (mean width, points of share)")
     report("normal", population_shares(), surveys)
     report("ratings 1–5, score 0–10", ordinal_shares(), surveys)
+    claims_report(surveys)
     timing()
     return 0
 

@@ -158,6 +158,48 @@ def test_the_bootstrap_is_seeded_and_equals_resampling_rows_one_at_a_time():
         np.testing.assert_allclose(replicate, johnson_weights(corr[:-1, :-1], corr[:-1, -1]), atol=1e-9)
 
 
+def test_the_excess_over_the_mean_weight_has_the_bootstraps_standard_deviation():
+    frame = correlated(150, [1.0, 0.6, 0.2], seed=6)
+    columns = ["x0", "x1", "x2"]
+    table = relative_importance(frame, "y", columns, replicates=120, seed=11).set_index("driver").loc[columns]
+    data = frame[[*columns, "y"]].to_numpy()
+    copies = [data[rows] for rows in np.random.default_rng(11).integers(0, len(data), size=(120, len(data)))]
+    weights = np.array([johnson_by_svd(pd.DataFrame(c, columns=[*columns, "y"]), columns) for c in copies])
+    expected = pd.DataFrame(weights).sub(weights.mean(axis=1), axis=0).std(ddof=1).to_numpy()
+    np.testing.assert_allclose(table["excess_se"].to_numpy(), expected, rtol=1e-6)
+
+
+def test_touchpoint_importance_sums_the_shares_of_a_touchpoints_attributes():
+    table = pd.DataFrame({"driver": ["a", "b", "c", "d"], "touchpoint": [" Desk", "desk", "", "app"],
+                          "share": [30.0, 20.0, 10.0, 40.0]})
+    assert drivers.touchpoint_importance(table).to_dict() == {"desk": 50.0, "app": 40.0}
+    assert drivers.touchpoint_importance(table.iloc[0:0]).empty and drivers.touchpoint_importance(None).empty
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_driver_chart_draws_shares_key_drivers_and_performance_in_words(language):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cxlib.plots import driver_chart
+
+    frame = correlated(300, [1.0, 0.5, 0.2], seed=12)
+    table = relative_importance(frame, "y", ["x0", "x1", "x2"], replicates=100, scales=(-5, 5))
+    table.insert(1, "name", ["$5 off$ deal", "Keeping me informed", "Цена"])
+    ax = driver_chart(table, key={table.loc[0, "driver"]}, language=language)
+    bars = [patch.get_width() for patch in ax.patches]
+    np.testing.assert_allclose(bars, table["share"].to_numpy())
+    assert ax.patches[0].get_hatch() == "//" and not ax.patches[1].get_hatch()
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert labels[0] == "\\$5 off\\$ deal"  # drawn literally, not as TeX
+    drawn = " ".join(t.get_text() for t in ax.figure.findobj(matplotlib.text.Text))
+    words = {"en": "Top-box ratings", "ru": "Высшие оценки"}[language]
+    assert words in drawn and "nan" not in drawn
+    plt.close(ax.figure)
+
+
 @pytest.mark.parametrize("change, reason, words", [
     (lambda f: f.iloc[:25], "too_few", "Only 25 answers rate every attribute and give y; ranking the drivers needs"),
     (lambda f: f.assign(x2=f["x0"] + f["x1"]), "singular", "x0, x1, x2 move together so closely"),
