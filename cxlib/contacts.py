@@ -1,26 +1,18 @@
 """Support contacts: what a contact-centre export says about effort, and where it meets the survey.
 
-The method asks the company to "combine NPS, CSI and the number and topics of
-contacts to see where effort pays". Every function here takes the loaded
-``contacts`` table (``Client.contacts``; see ``data/README.md``) and returns a
-tidy DataFrame: volumes by month and channel, topics, first-contact
-resolution, resolution time, contacts per customer, repeat contacts, each
-customer's contact history, the survey scores by contact history as claims of
-the report's one family (:mod:`cxlib.claims`), and topics ranked by handling
-time and by the detractors among their customers.
+The method asks the company to "combine NPS, CSI and the number and topics of contacts to see where effort
+pays". Every function takes the loaded ``contacts`` table (``Client.contacts``; ``data/README.md``) and returns
+a tidy DataFrame. Conventions, fixed once here:
 
-Conventions, fixed once here:
-
-* Shares carry Wilson's interval (:func:`cxlib.metrics.share`) and their n;
-  a blank (unknown) flag is left out of n and counted, never read as "no".
-* Resolution time is ``closed_at − opened_at`` in hours; a contact still open
-  has no resolution time yet and is counted apart. Its quantiles carry
-  distribution-free intervals between two order statistics
-  (:func:`quantile_interval`), exact whatever the shape of the times.
-* A contact's repeat is another contact by the same customer opened within
-  ``repeat_window_days`` after it. A contact opened less than that before the
-  export's last contact cannot be judged yet: it is counted as unknown.
-* Thresholds and words live in ``cxlib/catalog/contacts.toml``.
+* Shares carry Wilson's interval (:func:`cxlib.metrics.share`) and their n; a blank (unknown) flag is left out
+  of n and counted, never read as "no".
+* Resolution time is ``closed_at − opened_at`` in hours; an open contact has none yet and is counted apart.
+  Its quantiles carry distribution-free intervals between two order statistics (:func:`quantile_interval`).
+* A repeat is another contact by the same customer opened within ``repeat_window_days`` after a contact; a
+  contact opened less than that before the export's last one cannot be judged yet and is counted as unknown.
+  Repeats of one customer are not independent, so the interval is a little too narrow for heavy repeaters.
+* Survey scores by contact history count each customer once (the latest answer) and are claims of the
+  report's one family (:mod:`cxlib.claims`). Thresholds and words live in ``cxlib/catalog/contacts.toml``.
 
 Examples
 --------
@@ -131,17 +123,12 @@ def _share_row(successes: int, n: int, level: float, **fields: Any) -> dict[str,
 
 
 def volume(contacts: pd.DataFrame, *, by: str = "channel", level: float = 0.95) -> pd.DataFrame:
-    """Contacts per month and ``by`` group, with each group's share of the month (Wilson interval).
-
-    Returns
-    -------
-    DataFrame
-        ``period`` (``2025-03``), ``by``, ``contacts``, ``n`` (the month's contacts), ``value``/``low``/``high``
-        (the group's share of the month, %).
+    """Contacts per month and ``by`` group: ``period`` (``2025-03``), ``by``, ``contacts``, ``n`` (the month's
+    contacts) and ``value``/``low``/``high``, the group's share of the month (%, Wilson interval).
 
     Examples
     --------
-    >>> table = volume(contacts)                                           # doctest: +SKIP
+    >>> volume(client.contacts).head()                                     # doctest: +SKIP
     """
     period = contacts["opened_at"].dt.to_period("M").astype(str)
     counts = contacts.groupby([period.rename("period"), contacts[by].astype(str)]).size()
@@ -153,13 +140,10 @@ def volume(contacts: pd.DataFrame, *, by: str = "channel", level: float = 0.95) 
 
 def contact_topics(contacts: pd.DataFrame, config: dict[str, Any] | None = None,
                    language: str = "en") -> pd.DataFrame:
-    """Each contact's topics: the export's ``topic`` where given, else the topics :func:`cxlib.voice.tag` finds in
-    ``text``; a contact with neither is "(no topic)".
+    """Each contact's topics, one row per contact and topic: ``contact_id``, ``topic`` (key), ``name``, ``from``.
 
-    Returns
-    -------
-    DataFrame
-        One row per contact and topic: ``contact_id``, ``topic`` (key), ``name``, ``from`` ("topic", "text" or "").
+    The export's ``topic`` where given (``from`` "topic"), else every topic :func:`cxlib.voice.tag` finds in
+    ``text`` (``from`` "text"); a contact with neither is "(no topic)" (key "").
     """
     given = _text(contacts, "topic")
     rows = [pd.DataFrame({"contact_id": contacts.loc[given.ne(""), "contact_id"], "topic": given[given.ne("")],
@@ -204,14 +188,9 @@ def topic_volume(contacts: pd.DataFrame, config: dict[str, Any] | None = None, l
 
 def first_contact_resolution(contacts: pd.DataFrame, *, by: str | None = None,
                              level: float = 0.95) -> pd.DataFrame:
-    """The share of contacts resolved at the first contact, among those whose flag is known.
-
-    Returns
-    -------
-    DataFrame
-        ``group`` ("(all)" or each ``by`` value), ``resolved``, ``n`` (known flags), ``unknown`` (blank flags, left
-        out of n), ``value``/``low``/``high`` (%, Wilson interval; NaN when no flag is known).
-    """
+    """The share of contacts resolved at the first contact, among those whose flag is known: ``group``
+    ("(all)" or each ``by`` value), ``resolved``, ``n`` (known flags), ``unknown`` (blank flags, left out of n),
+    ``value``/``low``/``high`` (%, Wilson interval; NaN when no flag is known)."""
     rows = []
     for group, part in _groups(contacts, by):
         flag = part["resolved_first_time"]
@@ -228,8 +207,8 @@ def quantile_interval(values: Sequence[float], q: float, level: float = 0.95) ->
     ``[x(r), x(s))`` covers it with probability ``F(s−1) − F(r−1)``; ``r`` and
     ``s`` are the binomial's ``α/2`` and ``1 − α/2`` quantiles (``s`` plus one),
     so the coverage is at least ``level`` for any continuous distribution.
-    With too few values a limit lies beyond the sample: the lower is then the
-    smallest value's floor, 0 for times, and the upper NaN (unknown).
+    With too few values a limit lies beyond the sample: the lower is then 0
+    (the values are durations) and the upper NaN (unknown).
 
     Returns
     -------
@@ -249,22 +228,16 @@ def quantile_interval(values: Sequence[float], q: float, level: float = 0.95) ->
     alpha = 1 - level
     r = int(stats.binom.ppf(alpha / 2, n, q))
     s = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1
-    low = float(x[r - 1]) if r >= 1 else min(0.0, float(x[0]))
+    low = float(x[r - 1]) if r >= 1 else 0.0
     high = float(x[s - 1]) if s <= n else math.nan
     coverage = float(stats.binom.cdf(min(s, n + 1) - 1, n, q) - (stats.binom.cdf(r - 1, n, q) if r >= 1 else 0.0))
     return low, high, coverage
 
 
 def resolution_time(contacts: pd.DataFrame, *, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
-    """Hours from opening to closing: the median and the 90th percentile, with order-statistic intervals.
-
-    Returns
-    -------
-    DataFrame
-        ``group``, ``quantile`` (0.5, 0.9), ``value``/``low``/``high`` (hours; ``high`` NaN when too few contacts
-        bound it), ``coverage`` (the interval's exact confidence), ``n`` (closed contacts), ``open`` (still open,
-        left out).
-    """
+    """Hours from opening to closing, median and 90th percentile with order-statistic intervals: ``group``,
+    ``quantile``, ``value``/``low``/``high`` (hours; ``high`` NaN when too few contacts bound it), ``coverage``
+    (the interval's exact confidence), ``n`` (closed contacts), ``open`` (still open, left out)."""
     hours = _hours(contacts)
     rows = []
     for group, part in _groups(contacts, by):
@@ -283,16 +256,9 @@ def resolution_time(contacts: pd.DataFrame, *, by: str | None = None, level: flo
 
 
 def per_customer(contacts: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
-    """How many contacts each customer made: the share of customers with 1, 2, ... contacts, and the mean.
-
-    Contacts that name no customer are left out and counted in ``attrs["anonymous"]``.
-
-    Returns
-    -------
-    DataFrame
-        ``contacts`` ("1", "2", ..., "5+", "mean"), ``customers``, ``n`` (customers with a contact),
-        ``value``/``low``/``high`` (% of customers; for the mean, contacts with a t interval).
-    """
+    """Contacts per customer: ``contacts`` ("1", "2", ..., "5+", "mean"), ``customers``, ``n`` (customers with a
+    contact), ``value``/``low``/``high`` (% of customers, Wilson; for the mean, contacts with a t interval).
+    Contacts naming no customer are left out and counted in ``attrs["anonymous"]``."""
     named = _named(contacts)
     counts = named.groupby("customer_id").size()
     top, n = int(thresholds()["per_customer_top"]), len(counts)
@@ -311,17 +277,9 @@ def per_customer(contacts: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame
 
 def repeat_contacts(contacts: pd.DataFrame, *, window_days: float | None = None, by: str | None = None,
                     level: float = 0.95) -> pd.DataFrame:
-    """The share of contacts followed by another from the same customer within the window (7 days by default).
-
-    A contact followed within the window is a repeat whenever it was opened; one not followed is judged only
-    when the whole window lies inside the export (before its last contact), else it is unknown.
-
-    Returns
-    -------
-    DataFrame
-        ``group``, ``repeated``, ``n`` (judged contacts), ``unknown`` (too recent to judge), ``anonymous`` (no
-        customer named), ``value``/``low``/``high`` (%, Wilson interval).
-    """
+    """The share of contacts followed by another from the same customer within the window (:func:`repeat_flags`):
+    ``group``, ``repeated``, ``n`` (judged contacts), ``unknown`` (too recent to judge), ``anonymous`` (no
+    customer named), ``value``/``low``/``high`` (%, Wilson interval)."""
     days = float(thresholds()["repeat_window_days"] if window_days is None else window_days)
     flags, named_rows = repeat_flags(contacts, window_days=days), _named(contacts).index
     rows = []
