@@ -202,8 +202,8 @@ def respondent_scores(answers: pd.DataFrame, config: dict[str, Any] | None = Non
     matrix = (value.groupby([rows["respondent"].astype(str), rows["statement_id"].astype(str)]).mean()
               .unstack().reindex(columns=items.index))
     matrix.index.name = "respondent"
-    first = rows.drop_duplicates("respondent").set_index(rows.drop_duplicates("respondent")["respondent"].astype(str))
-    role = first["role"].astype(str).str.strip().str.lower().reindex(matrix.index)
+    role = (rows["role"].astype(str).str.strip().str.lower().groupby(rows["respondent"].astype(str)).first()
+            .reindex(matrix.index))  # a respondent's first row gives their role, as in the lifecycle file
     table = pd.DataFrame({"role": role, "group": role.map(_catalogue()["roles"]),
                           "answered": matrix.notna().sum(axis=1) / len(items)}, index=matrix.index)
     table["set_aside"] = table["answered"] < settings_["min_answered_share"] - 1e-12
@@ -355,7 +355,8 @@ class ComponentsResult:
     respondents, rules : DataFrame
         :func:`respondent_scores`; the evidence rules in order (value, threshold, passed or NA if not checked, reason).
     notes, set_aside : tuple of str
-        Sentences for gaps not tested and components nobody scored; respondents who answered too few statements.
+        Sentences for gaps not tested and components nobody scored (none when nobody answered: ``reason`` says it);
+        respondents who answered too few statements.
     n_respondents : int
         Respondents counted.
     """
@@ -430,6 +431,7 @@ def assess(answers: pd.DataFrame, config: dict[str, Any] | None = None, *, langu
     gaps, notes = gap_claims(used, config, language, level)
     notes += [_text("texts", "no_score", language, name=name) for key, name in names.items()
               if not used[key].notna().any()]
+    notes = notes if len(used) else []  # with nobody to count, the verdict's one sentence says it all
     weakest, rules, reason, pairwise = _weakest(used, int(per["set_aside"].sum()), settings_, language)
     return ComponentsResult(
         verdict="insufficient" if reason else "weakest", weakest="" if reason else weakest, scores=scores,

@@ -319,3 +319,11 @@ def test_a_component_managers_and_staff_see_apart_is_no_weakest_when_the_company
     verdicts = [not components.assess(answers(split, {"manager": 6, "staff": 14}, rng)).insufficient
                 for _ in range(100)]
     assert np.mean(verdicts) <= 0.05, f"false-verdict rate {np.mean(verdicts):.1%}"
+
+
+def test_no_answers_at_all_is_one_sentence_and_no_number():
+    empty = pd.DataFrame(columns=["respondent", "role", "statement_id", "answer"])
+    result = components.assess(empty, language="ru")
+    assert result.insufficient and result.gaps.empty and result.notes == ()
+    assert result.reason == catalog.load("components")["insufficient"]["no_answers_ru"]
+    assert result.scores["score"].isna().all() and (result.scores["n"] == 0).all()
