@@ -109,6 +109,17 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
+def single(word: str) -> str:
+    """A word with its doubled letters written once: the commonest misspelling drops or adds a double.
+
+    Examples
+    --------
+    >>> single("proffesional"), single("professional"), single("коммисия")
+    ('profesional', 'profesional', 'комисия')
+    """
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
 @dataclass(frozen=True)
 class Hit:
     """One match of a catalogue entry in a text.
@@ -141,24 +152,32 @@ class Matcher:
     keys: list[str]
     entries: list[tuple[int, str, tuple[int, ...], bool]] = field(default_factory=list)
     stems: dict[str, int] = field(default_factory=dict)
+    short: dict[tuple[str, str], int] = field(default_factory=dict)
     exact: dict[str, int] = field(default_factory=dict)
     roots: dict[str, int] = field(default_factory=dict)
-    starting: dict[int, list[int]] = field(default_factory=dict)
+    singles: dict[int, list[int]] = field(default_factory=dict)
+    phrases: dict[int, dict[int, list[int]]] = field(default_factory=dict)
     spellings: dict[str, tuple[bool, int]] = field(default_factory=dict)
     typos: dict[str, set[str]] = field(default_factory=dict)
+    doubles: dict[tuple[bool, str], set[int]] = field(default_factory=dict)
     negators: frozenset[str] = frozenset()
     not_typos: frozenset[str] = frozenset()
     gap: int = 2
     typo_min_length: int = 6
     substitute_length: int = 9
     negation_window: int = 3
+    short_stem: int = 3
     _seen: dict[str, tuple[frozenset[int], bool]] = field(default_factory=dict)
 
     def _part(self, word: str) -> int:
         kind, value = ("root", word[:-1]) if word.endswith("*") else ("exact", word[1:]) if word.startswith("=") \
             else ("stem", stem(word))
-        table = {"root": self.roots, "exact": self.exact, "stem": self.stems}[kind]
-        return table.setdefault(value, len(self.stems) + len(self.exact) + len(self.roots))
+        if kind == "stem" and len(value) <= self.short_stem:
+            # Snowball cuts short Russian words to two or three letters (запись and запах are both зап): such a
+            # stem also needs the entry's next letter, so a form matches but a different word does not
+            kind, value = "short", (value, word[:len(value) + 1])
+        table = {"root": self.roots, "exact": self.exact, "stem": self.stems, "short": self.short}[kind]
+        return table.setdefault(value, len(self.stems) + len(self.short) + len(self.exact) + len(self.roots))
 
     def add(self, topic: int, entry: str, exclude: bool = False) -> None:
         """Compile one catalogue entry of topic number ``topic`` (``exclude``: an ``except_*`` entry)."""
@@ -169,15 +188,20 @@ class Matcher:
             return  # another form of an entry already there ("charge", "charged")
         if len(cleaned) == 1 and not exclude:
             self.spellings.setdefault(cleaned[0].strip("=*"), (cleaned[0].endswith("*"), parts[0]))
-        self.starting.setdefault(parts[0], []).append(len(self.entries))
+        if len(parts) == 1:
+            self.singles.setdefault(parts[0], []).append(len(self.entries))
+        else:  # by first and second word, so a phrase is followed only when its second word is near
+            self.phrases.setdefault(parts[0], {}).setdefault(parts[1], []).append(len(self.entries))
         self.entries.append((topic, entry, parts, exclude))
 
     def index_typos(self) -> None:
         """Precompute the one-deletion neighbours of the long entry words and roots, so a misspelling is a look-up."""
-        for spelling in self.spellings:
+        for spelling, (is_root, part) in self.spellings.items():
             if len(spelling) >= self.typo_min_length:
                 for key in _deletions(spelling) | {spelling}:
                     self.typos.setdefault(key, set()).add(spelling)
+                for form in {single(spelling)} if is_root else {single(spelling), single(stem(spelling))}:
+                    self.doubles.setdefault((is_root, form), set()).add(part)
 
     def parts_of(self, word: str) -> tuple[frozenset[int], bool]:
         """The entry parts a word matches, and whether only as a misspelling (remembered per word)."""
@@ -189,6 +213,8 @@ class Matcher:
             found.add(self.exact[word])
         if (stemmed := stem(word)) in self.stems:
             found.add(self.stems[stemmed])
+        if len(stemmed) <= self.short_stem and (stemmed, word[:len(stemmed) + 1]) in self.short:
+            found.add(self.short[stemmed, word[:len(stemmed) + 1]])
         typo = False
         if not found and len(word) >= self.typo_min_length and word not in self.not_typos:
             found = self._typo_parts(word)
@@ -201,14 +227,20 @@ class Matcher:
 
         The first letter must be right, and for a root its last letter too (a word that merely starts like a
         root with one letter dropped is not a misspelling of it); a changed letter counts only in long words.
+        A double letter written once or a single one doubled, even twice in a word, is one slip
+        (*proffesional*, *коммисия*).
         """
-        found = set()
+        once = single(word)
+        found = {part for form in (once, single(stem(once))) for part in self.doubles.get((False, form), ())}
+        found |= {part for n in range(self.typo_min_length - 2, len(once) + 1)
+                  for part in self.doubles.get((True, once[:n]), ())}
         for n in range(self.typo_min_length - 1, len(word) + 1):
             head = word[:n]
             for key in _deletions(head) | {head}:
                 for spelling in self.typos.get(key, ()):
                     is_root, part = self.spellings[spelling]
-                    if ((n == len(word) or is_root and head[-1] == spelling[-1]) and head[0] == spelling[0]
+                    if ((n == len(word) and not is_root or is_root and head[-1] == spelling[-1])
+                            and head[0] == spelling[0]
                             and within_one_edit(head, spelling, n >= self.substitute_length)):
                         found.add(part)
         return found
@@ -229,12 +261,16 @@ class Matcher:
         sets = [k[0] for k in known]
         spans, excluded = [], []
         for i, parts in enumerate(sets):
+            near = None
             for part in parts:
-                for number in self.starting.get(part, ()):
-                    _, _, entry_parts, exclude = self.entries[number]
-                    end = i if len(entry_parts) == 1 else self._follow(entry_parts, sets, i)
-                    if end is not None:
-                        (excluded if exclude else spans).append((i, end, number))
+                for number in self.singles.get(part, ()):
+                    (excluded if self.entries[number][3] else spans).append((i, i, number))
+                if (second := self.phrases.get(part)) is None:
+                    continue
+                near = frozenset().union(*sets[i + 1:i + 2 + self.gap]) if near is None else near
+                for number in (n for p in near.intersection(second) for n in second[p]):
+                    if (end := self._follow(self.entries[number][2], sets, i)) is not None:
+                        (excluded if self.entries[number][3] else spans).append((i, end, number))
         if excluded:
             spans = [(i, end, n) for i, end, n in spans
                      if not any(self.entries[x][0] == self.entries[n][0] and a <= i and end <= b
@@ -289,6 +325,7 @@ def compile_topics(topics: Iterable[dict[str, Any]], language: str, settings: di
                       typo_min_length=settings.get("typo_min_length", 6),
                       substitute_length=settings.get("typo_substitute_length", 9),
                       negation_window=settings.get("negation_window", 3),
+                      short_stem=settings.get("short_stem", 3),
                       negators=frozenset(settings.get(f"negators_{language}", ())),
                       not_typos=frozenset(normalise(w) for w in settings.get(f"not_typos_{language}", ())))
     for number, topic in enumerate(topics):
