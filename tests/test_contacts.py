@@ -344,6 +344,20 @@ def test_a_good_export_loads_typed(tmp_path):
     assert "text" in table.columns  # an optional column the export lacks is there, blank
 
 
+def test_blank_flags_survive_the_run_cache(tmp_path):
+    from cxlib.client.cache import read_cache, remove_cache, write_cache
+
+    folder = _folder(tmp_path, CONTACTS)
+    client = cxlib.load_client(folder)
+    cache = write_cache(client)
+    try:
+        cached = read_cache(cache, folder)
+        pd.testing.assert_frame_equal(cached.contacts, client.contacts, check_index_type=False)
+        assert pd.isna(cached.contacts["escalated"].iloc[1])
+    finally:
+        remove_cache(cache)
+
+
 def test_without_the_file_the_table_is_empty_and_noted(tmp_path):
     folder = _folder(tmp_path, CONTACTS)
     (folder / "contacts.csv").unlink()

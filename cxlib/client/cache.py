@@ -53,7 +53,8 @@ def _column_arrays(series: pd.Series) -> tuple[str, dict[str, np.ndarray]]:
     """A column as plain arrays (no Python objects) and the kind that says how to rebuild it."""
     dtype = str(series.dtype)
     if dtype in ("Int64", "boolean"):
-        return dtype, {"values": series.fillna(0).to_numpy(dtype="int64" if dtype == "Int64" else "bool"),
+        blank = 0 if dtype == "Int64" else False  # a blank yes/no (contacts.csv) fills with False, not 0
+        return dtype, {"values": series.fillna(blank).to_numpy(dtype="int64" if dtype == "Int64" else "bool"),
                        "mask": series.isna().to_numpy()}
     if series.dtype.kind in "iufbM":
         return dtype, {"values": series.to_numpy()}
