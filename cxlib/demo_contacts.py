@@ -44,6 +44,8 @@ TEXTS = ["Could not get through to book a service", "Waited two hours past the p
 
 def _latest(survey: pd.DataFrame) -> pd.Series:
     """Each answering customer's latest NPS answer (by date, then response id)."""
+    # the survey as loaded (typed) or as the generator's rows (text): both read the same
+    survey = survey.assign(nps=pd.to_numeric(survey["nps"], errors="coerce"), date=pd.to_datetime(survey["date"]))
     named = survey[survey["customer_id"].astype(str).str.strip().ne("") & survey["nps"].notna()]
     return named.sort_values(["date", "response_id"]).groupby("customer_id")["nps"].last().astype(int)
 
@@ -104,7 +106,7 @@ def contacts_for(survey: pd.DataFrame, customers: pd.DataFrame, seed: int) -> pd
     Parameters
     ----------
     survey : DataFrame
-        The loaded survey (``customer_id``, ``nps``, ``date``, ``response_id``); it is only read.
+        The survey (``customer_id``, ``nps``, ``date``, ``response_id``), loaded or as text; it is only read.
     customers : DataFrame
         The loaded customers (``customer_id``); every customer may have contacts.
     seed : int
@@ -118,7 +120,8 @@ def contacts_for(survey: pd.DataFrame, customers: pd.DataFrame, seed: int) -> pd
     """
     rng = np.random.default_rng(seed)
     groups = _groups(survey)
-    start, end = pd.Timestamp(survey["date"].min()), pd.Timestamp(survey["date"].max()) + pd.Timedelta(days=1)
+    dates = pd.to_datetime(survey["date"])
+    start, end = dates.min(), dates.max() + pd.Timedelta(days=1)
     days = (end - start).days - 1
     rows = []
     for customer in sorted(set(customers["customer_id"].astype(str)) | set(groups.index)):

@@ -462,6 +462,9 @@ def test_demo_export_is_seeded_and_reads_through_the_contract(demo):
     survey_client, table, client = demo
     again = demo_contacts.contacts_for(survey_client.survey, survey_client.customers, seed=20250401)
     pd.testing.assert_frame_equal(table, again)
+    as_text = pd.read_csv(survey_client.path / "survey.csv", dtype=str, keep_default_na=False)
+    customers = pd.read_csv(survey_client.path / "customers.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(table, demo_contacts.contacts_for(as_text, customers, seed=20250401))
     assert list(table.columns) == [c["name"] for c in cxlib.catalog.contract()["contacts"]["columns"]]
     assert len(client.contacts) == len(table) > 1000
     pd.testing.assert_frame_equal(client.survey, survey_client.survey)  # the survey is left as it was
