@@ -1,16 +1,21 @@
-"""Self-checking exercises: say "correct", or what is wrong, or "not solved yet".
+"""Self-checking exercises: say "correct", or what is wrong, or "not solved yet", and then why.
 
-A check cell in a chapter notebook calls :func:`answer` with the exercise's id,
-the student's answer and the client. How each answer is checked lives in
-``cxlib/catalog/exercises.toml``; answers that depend on the data are derived
-here from the client, so every exercise works on every case of the library.
+A check cell in a chapter notebook calls :func:`answer` (or :func:`exercise`, the same) with the
+exercise's id, the student's answer and the client. How each answer is checked lives in
+``cxlib/catalog/exercises.toml``; answers that depend on the data are derived here from the
+client, so every exercise works on every case of the library. Sentences are read by
+:mod:`cxlib.rubric` for what they claim. After a correct answer, or after the catalogue's number
+of tries in this Python session, the verdict adds the model answer and the explanation; asking
+without an answer never shows them.
 
 Examples
 --------
->>> answer("04.1", 10)
-04.1: correct
+>>> answer("04.1", 10).status
+'correct'
 >>> answer("04.1", ...)
 04.1: not solved yet (replace ... with your answer)
+>>> answer("03.2", "0.2411").message.splitlines()[0]
+'correct (read 0.2411 as a share, 24.11%)'
 """
 
 from __future__ import annotations
@@ -19,14 +24,22 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from cxlib import catalog
+from cxlib import catalog, rubric
+from cxlib.wording import Numbers, Words
 
 NOT_SOLVED = "not solved yet"
+MIMETYPE = "application/vnd.cxkit.verdict+json"
+_TRIES: dict[str, int] = {}  # wrong answers per exercise in this session: after enough, the model answer shows
+
+
+def forget_tries() -> None:
+    """Start counting tries afresh, as a new Python session would."""
+    _TRIES.clear()
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of a check: ``status`` is "correct", "wrong" or "not solved yet"."""
+    """The outcome of a check: ``status`` is "correct", "wrong", "not solved yet" or "not available"."""
 
     exercise: str
     status: str
@@ -37,13 +50,16 @@ class Verdict:
 
     __str__ = __repr__
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        # the gradebook reads the status here, whatever the language of the message
+        return {"text/plain": repr(self), MIMETYPE: {"exercise": self.exercise, "status": self.status}}
+
     @property
     def correct(self) -> bool:
         return self.status == "correct"
 
 
-def exercise(exercise_id: str) -> dict[str, Any]:
-    """The catalogue entry of one exercise."""
+def _entry(exercise_id: str) -> dict[str, Any]:
     for entry in catalog.load("exercises")["exercises"]:
         if entry["id"] == exercise_id:
             return entry
@@ -57,6 +73,19 @@ def _lifecycle(client):
     from cxlib import lifecycle
 
     return lifecycle.diagnose(client.lifecycle, client.config, language=client.language)
+
+
+_DIAGNOSES: dict[int, tuple[Any, Any]] = {}
+
+
+def _diagnosis(client):
+    """The diagnosis of a client, once per client object in a session (checks ask for it several times)."""
+    from cxlib.diagnosis import diagnose
+
+    kept = _DIAGNOSES.get(id(client))
+    if kept is None or kept[0] is not client:
+        kept = _DIAGNOSES[id(client)] = (client, diagnose(client))
+    return kept[1]
 
 
 def lifecycle_margin(client) -> float:
@@ -102,20 +131,31 @@ def top_pain_point(client) -> list[str]:
 def company_change_real(client) -> list[str]:
     from cxlib.survey import changes
 
-    last = changes(client.answers, "nps").iloc[-1]
-    return ["real"] if last["significant"] else ["noise"]
+    return ["real"] if changes(client.answers, "nps").iloc[-1]["significant"] else ["noise"]
 
 
-def _changed_channels(client) -> list[str]:
+def group_names(key: str) -> list[str]:
+    """A channel's code and its names in English and Russian (``cxlib/catalog/summary.toml`` [groups])."""
+    names = catalog.load("summary")["groups"].get(key, {})
+    return list(dict.fromkeys([key.replace("_", " "), *(names.get(f"name_{lang}", "") for lang in ("en", "ru"))]))
+
+
+def _group_name(key: str, language: str) -> str:
+    names = catalog.load("summary")["groups"].get(key, {})
+    return names.get(f"name_{language}") or names.get("name_en") or key.replace("_", " ")
+
+
+def _last_changes(client):
     from cxlib.survey import changes
 
     table = changes(client.answers, "nps", within="channel")
-    last = table[(table["to"] == client.periods[-1]) & table["significant"]]
-    return list(last["channel"])
+    return table[table["to"] == client.periods[-1]], changes(client.answers, "nps").iloc[-1]
 
 
 def changed_channel(client) -> list[str]:
-    return _changed_channels(client) or ["none"]
+    last, _ = _last_changes(client)
+    changed = last[last["significant"]]
+    return [name for key in changed["channel"] for name in group_names(key)] or ["none", "no channel", "ни один"]
 
 
 def sample_size_45_35_20(client) -> float:
@@ -125,19 +165,15 @@ def sample_size_45_35_20(client) -> float:
 
 
 def second_recommendation_chapter(client) -> list[str]:
-    from cxlib.diagnosis import diagnose
-
-    chapter = diagnose(client).recommendations.iloc[1]["chapter"]
-    return [chapter, chapter.lstrip("0")]
+    return [_diagnosis(client).recommendations.iloc[1]["chapter"]]
 
 
 def _top_complaint(client) -> dict[str, Any] | None:
     """The topic the lowest group writes about most often compared with the highest, as a claim of the family."""
     from cxlib import voice
-    from cxlib.diagnosis import diagnose
     from cxlib.topic_claims import critics_topic
 
-    top = critics_topic(diagnose(client).changes)
+    top = critics_topic(_diagnosis(client).changes)
     if top is None:
         return None
     key = top["metric"]
@@ -164,21 +200,52 @@ def commented_share(client) -> float:
     return 100 * float((comments.astype(str).str.strip() != "").mean())
 
 
-REAL_WORDS = ["significant", "real", "test", "noise", "chance", "значим", "случайн", "тест", "реальн"]
+def nps_sentence_rubric(client) -> rubric.Claim:
+    """What a sentence on the last period's NPS must claim: the channel that changed (or none), its way and size."""
+    last, company = _last_changes(client)
+    vocab, words, numbers = rubric.vocabulary(), Words("exercises", client.language, "words"), Numbers(client.language)
+    def subject(key, terms, row) -> rubric.Subject:
+        return rubric.Subject(key, tuple(terms), "real" if row["significant"] else "noise",
+                              "down" if row["diff"] < 0 else "up", float(row["diff"]))
+
+    subjects = [subject(row["channel"], group_names(row["channel"]), row) for _, row in last.iterrows()]
+    subjects.append(subject("company", vocab["company"], company))
+    changed = last[last["significant"]].sort_values("diff", key=abs, ascending=False)
+    shown = (changed if len(changed) else last.sort_values("diff", key=abs, ascending=False)).iloc[0]
+    p = shown["p_holm"]
+    model = {"channel": _group_name(shown["channel"], client.language),
+             "verb": words("verb_down" if shown["diff"] < 0 else "verb_up"),
+             "size": numbers.number(abs(shown["diff"])), "period": numbers.period(client.periods[-1]),
+             "p": f"< {0.001}" if p < 0.001 else f"= {numbers.number(p, 3)}",
+             "company": words("stance_real" if company["significant"] else "stance_noise"),
+             "variant": "" if len(changed) else "_none"}
+    if len(changed):
+        subjects.append(rubric.Subject("none", tuple(vocab["nothing"])))
+        return rubric.Claim(str(shown["channel"]), tuple(subjects), ("entity", "stance", "direction", "number"),
+                            float(_entry("04.5")["tolerance"]), model)
+    subjects.append(rubric.Subject("none", tuple(vocab["nothing"]), "noise"))
+    return rubric.Claim("none", tuple(subjects), ("entity", "stance"), model=model)
 
 
-def nps_sentence_rubric(client) -> list[tuple[str, list[str]]]:
-    channels = _changed_channels(client)
-    named = channels if channels else ["no channel", "none", "ни в одном", "нет"]
-    return [("names the channel that changed (or says none did)", [c.lower() for c in named]),
-            ("says whether a test shows the change is real", REAL_WORDS)]
+EVIDENCE_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|points?\b|п\.)")
 
 
-def lead_recommendation_rubric(client) -> list[tuple[str, list[str]]]:
-    stage = next(s for s in catalog.lifecycle_stages() if s["key"] == _lifecycle(client).stage)
-    words = list(stage["mandate_keywords"]) + [w for w in top_pain_point(client)[0].lower().split() if len(w) > 3]
-    return [("names the action: the stage's mandate or the top pain point", words),
-            ("backs it with a number from the evidence", [r"\d"])]
+def lead_recommendation_rubric(client) -> rubric.Action:
+    """What a lead recommendation must hold: the stage's mandate or a top pain point, and a figure of the evidence."""
+    from cxlib import journey
+
+    stage = _lifecycle(client).stage
+    measured = journey.touchpoints(client.journey, language=client.language)
+    ranked = journey.priorities(measured, journey.survey_links(client.survey) if client.has_rows else None)
+    names = [str(n) for n in ranked.head(3)["name"]] + [str(t) for t in ranked.head(3)["touchpoint"]]
+    recommendations = _diagnosis(client).recommendations
+    evidence = [float(n.replace(",", ".")) for text in recommendations["evidence"]
+                for n in EVIDENCE_NUMBER.findall(str(text))]
+    quoted = next((f"{r['recommendation']} {r['evidence']}" for _, r in recommendations.iterrows()
+                   if r["chapter"] != "01" and "%" in str(r["evidence"])), "")
+    model = {"mandate": str(recommendations.iloc[0]["recommendation"]), "evidence": quoted}
+    actions = catalog.load("exercises")["mandates"][stage] + [n.lower() for n in names]
+    return rubric.Action(tuple(actions), tuple(evidence), float(_entry("06.2")["tolerance"]), model)
 
 
 COMPUTE: dict[str, Callable] = {f.__name__: f for f in (
@@ -190,11 +257,18 @@ COMPUTE: dict[str, Callable] = {f.__name__: f for f in (
 # --------------------------------------------------------------------------- checking
 
 
-def _normal(text: Any) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip().lower().strip(".()")
+def exercise(exercise_id: str, value: Any = ..., client: Any = None) -> Verdict:
+    """The same as :func:`answer`; without an answer it says "not solved yet" and never shows the answer.
+
+    Examples
+    --------
+    >>> exercise("04.3").status
+    'not solved yet'
+    """
+    return answer(exercise_id, value, client)
 
 
-def answer(exercise_id: str, value: Any, client: Any = None) -> Verdict:
+def answer(exercise_id: str, value: Any = ..., client: Any = None) -> Verdict:
     """Check a student's answer and say "correct", what is wrong, or "not solved yet".
 
     Parameters
@@ -204,40 +278,30 @@ def answer(exercise_id: str, value: Any, client: Any = None) -> Verdict:
     value : Any
         The student's answer; ``...`` (the stub in the student notebooks) means not solved yet.
     client : Client, optional
-        The client the notebook runs on, for answers derived from its data.
+        The client the notebook runs on, for answers derived from its data and for the language.
+
+    Returns
+    -------
+    Verdict
+        After a correct answer, or after the catalogue's ``tries`` wrong ones, its message ends with the
+        model answer and the explanation.
     """
-    spec = exercise(exercise_id)
+    from cxlib import judge
+
+    spec = _entry(exercise_id)
+    words = Words("exercises", getattr(client, "language", "en") or "en", "words")
     if value is ... or value is None or (isinstance(value, str) and not value.strip()):
-        return Verdict(exercise_id, NOT_SOLVED, f"{NOT_SOLVED} (replace ... with your answer)")
+        return Verdict(exercise_id, NOT_SOLVED, words("not_solved"))
     try:
         derived = COMPUTE[spec["compute"]](client) if "compute" in spec else None
-    except (ValueError, KeyError, IndexError, AttributeError) as error:
-        return Verdict(exercise_id, "not available", f"not available for this client: its data lacks what the "
-                                                     f"exercise needs ({error})")
-    hint = spec.get("hint", "")
-    if spec["kind"] == "number":
-        expected = derived if derived is not None else spec["expected"]
-        try:
-            number = float(value.replace(",", ".")) if isinstance(value, str) else float(value)
-        except (TypeError, ValueError):
-            return Verdict(exercise_id, "wrong", f"expected a number, got {value!r}")
-        if abs(number - float(expected)) <= spec.get("tolerance", 0):
-            return Verdict(exercise_id, "correct", "correct")
-        return Verdict(exercise_id, "wrong", f"not quite: {number:g} is off. Hint: {hint}")
-    if spec["kind"] == "choice":
-        accepted = [_normal(a) for a in (derived if derived is not None else spec["accepted"])]
-        if _normal(value) in accepted:
-            return Verdict(exercise_id, "correct", "correct")
-        return Verdict(exercise_id, "wrong", f"not this one: {value!r}. Hint: {hint}")
-    rubric = derived if derived is not None else [(point["name"], point["keywords"]) for point in spec["rubric"]]
-    text = str(value).lower()
-    def found(keyword: str) -> bool:
-        if keyword.startswith("\\"):
-            return re.search(keyword, text) is not None
-        # a short keyword must stand as a word ("нет" is not the end of "интернет")
-        return re.search(rf"(?<!\w){re.escape(keyword)}", text) is not None if len(keyword) <= 4 else keyword in text
-
-    missing = [name for name, keywords in rubric if not any(found(k) for k in keywords)]
-    if not missing:
-        return Verdict(exercise_id, "correct", "correct (every point of the rubric is there; your trainer reads the rest)")
-    return Verdict(exercise_id, "wrong", "not yet: missing " + "; ".join(missing) + f". Hint: {hint}")
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as error:
+        return Verdict(exercise_id, "not available", words("not_available", error=error))
+    ok, text = judge.judge(spec, value, derived, words)
+    if not ok:
+        _TRIES[exercise_id] = _TRIES.get(exercise_id, 0) + 1
+        limit = int(catalog.load("exercises")["tries"])
+        if _TRIES[exercise_id] < limit:
+            return Verdict(exercise_id, "wrong", text + " " + words("tries_left", tries=_TRIES[exercise_id],
+                                                                    limit=limit))
+    return Verdict(exercise_id, "correct" if ok else "wrong",
+                   text + "\n" + judge.model_answer(spec, derived, words))
