@@ -29,6 +29,7 @@ import pandas as pd
 import snowballstemmer
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+CLAUSE_MARK = re.compile(r"[.,;:!?()\n…—–]")
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 # Latin letters that look Cyrillic, read as Cyrillic inside a word that mixes the two scripts
@@ -57,6 +58,22 @@ def words(text: str) -> list[str]:
     """
     found = WORD.findall(normalise(text))
     return [w.translate(_LOOKALIKES) if CYRILLIC.search(w) and LATIN.search(w) else w for w in found]
+
+
+def clauses(text: str, joiners: frozenset[str] = frozenset()) -> list[int]:
+    """The clause each word of :func:`words` is in: punctuation, or a joining word such as *but*, starts the next.
+
+    Examples
+    --------
+    >>> clauses("Not rude, just slow but fine", frozenset({"but"}))
+    [0, 0, 1, 1, 2, 2]
+    """
+    text, number, at, found = normalise(text), 0, 0, []
+    for match in WORD.finditer(text):
+        number += bool(CLAUSE_MARK.search(text, at, match.start())) or match.group() in joiners
+        found.append(number)
+        at = match.end()
+    return found
 
 
 def detect_language(text: str) -> str:
@@ -161,6 +178,7 @@ class Matcher:
     typos: dict[str, set[str]] = field(default_factory=dict)
     doubles: dict[tuple[bool, str], set[int]] = field(default_factory=dict)
     negators: frozenset[str] = frozenset()
+    joiners: frozenset[str] = frozenset()
     not_typos: frozenset[str] = frozenset()
     gap: int = 2
     typo_min_length: int = 6
@@ -281,10 +299,12 @@ class Matcher:
         """Every entry matched in ``text``, in reading order, without matches inside an ``except_*`` entry."""
         found = words(text) if isinstance(text, str) else []
         spans, known = self._spans(found)
+        scope = clauses(text, self.joiners) if isinstance(text, str) else []
         result = []
         for i, end, number in spans:
             topic, entry = self.entries[number][:2]
-            before = found[max(0, i - self.negation_window):i]
+            # a negation reaches over at most negation_window words, and not past a comma or a "but"
+            before = [found[k] for k in range(max(0, i - self.negation_window), i) if scope[k] == scope[i]]
             result.append(Hit(self.keys[topic], entry, " ".join(found[i:end + 1]),
                               any(known[k][1] for k in range(i, end + 1)),
                               any(w in self.negators or w.endswith("n't") for w in before)))
@@ -327,6 +347,7 @@ def compile_topics(topics: Iterable[dict[str, Any]], language: str, settings: di
                       negation_window=settings.get("negation_window", 3),
                       short_stem=settings.get("short_stem", 3),
                       negators=frozenset(settings.get(f"negators_{language}", ())),
+                      joiners=frozenset(settings.get(f"clause_words_{language}", ())),
                       not_typos=frozenset(normalise(w) for w in settings.get(f"not_typos_{language}", ())))
     for number, topic in enumerate(topics):
         for entry in topic.get("words", topic.get(f"words_{language}", ())):

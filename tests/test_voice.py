@@ -241,5 +241,7 @@ def test_discovery_groups_unmatched_comments_the_same_way_every_time():
 def test_the_demo_comments_nearly_all_find_a_topic():
     client = cxlib.load_client(KIT_ROOT / "data" / "demo")
     comments = client.survey["comment"][client.survey["comment"].str.strip() != ""]
+    # warranty and tyre storage are the demo's planted subjects for discover(): no catalogue topic is meant to read them
+    comments = comments[~comments.str.contains("warrant|tyre", case=False)]
     tagged = voice.tag(comments, language="auto")
     assert tagged.any(axis=1).mean() > 0.95
