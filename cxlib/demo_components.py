@@ -38,6 +38,7 @@ PROFILE = {
 PERSON_SD = 0.35   # how much one person's overall agreement differs from another's
 ANSWER_SD = 0.6    # noise of one answer
 BLANK_SHARE = 0.04  # answers left blank ("don't know")
+STREAM = 41  # the questionnaire draws from the stream [seed, 41], apart from the demo's other tables' streams
 
 
 def components_for(seed: int) -> pd.DataFrame:
@@ -46,7 +47,8 @@ def components_for(seed: int) -> pd.DataFrame:
     Parameters
     ----------
     seed : int
-        Seed of the random stream; the same seed gives the same table.
+        The company's seed; the answers come from the stream ``[seed, STREAM]``, so a demo that draws its other
+        tables from ``seed`` and ``[seed, k]`` for small k gets the same tables as before, and this one independent.
 
     Returns
     -------
@@ -54,7 +56,7 @@ def components_for(seed: int) -> pd.DataFrame:
         ``components.csv``'s columns: ``respondent`` (K01…K20), ``role`` (owner, manager, staff),
         ``statement_id``, ``answer`` (1–5, nullable integer; NA is a blank cell).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, STREAM])
     roles = catalog.load("components")["roles"]
     statements = catalog.load("components")["statements"]
     rows = []

@@ -271,9 +271,11 @@ def test_the_demo_plants_the_policy_gap():
     assert table.groupby("role")["respondent"].nunique().to_dict() == {"manager": 5, "owner": 1, "staff": 14}
     pd.testing.assert_frame_equal(table, components_for(7))
     result = components.assess(table)
-    gaps = adjust(result.gaps).set_index("metric")
-    assert gaps.loc["policy", "significant"] and gaps.loc["policy", "diff"] > 1.5
-    assert not gaps.drop(index="policy")["significant"].any()
+    gaps = result.gaps.set_index("metric")
+    # the demo's managers rate every component a little higher (up to 0.3 points), the policy 2.4 points higher:
+    # in a report-sized family (200 claims, Holm's first step at 0.05/200) only the policy's gap stands
+    assert gaps.loc["policy", "diff"] > 1.5 and gaps.loc["policy", "p"] < 0.05 / 200
+    assert (gaps.drop(index="policy")["p"] >= 0.05 / 200).all()
     assert result.weakest == "policy"
 
 
