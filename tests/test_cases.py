@@ -11,6 +11,8 @@ import pytest
 
 import cxlib
 import cxlib.cli
+from cxlib import voice
+from cxlib.drivers import key_drivers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TEA_LEAF, VOLGA = DATA / "cases" / "tea_leaf", DATA / "cases" / "volga_bank"
@@ -55,6 +57,41 @@ def test_volga_bank_planted_findings(volga):
     assert hostages["revenue_share"] > hostages["share"] > 10
     assert "paperwork" in set(client.survey["reason_code"])  # a reason code the client added in client.toml
     assert result.recommendations.iloc[0]["recommendation"].startswith("Клиентский сервис на стадии «Аристократия»")
+
+
+def _tagged(client):
+    commented = client.survey[client.survey["comment"].str.strip() != ""]
+    topics = voice.topics_for(client.config, client.language)
+    return commented, voice.tag(commented["comment"], language="auto", topics=topics)
+
+
+def test_tea_leaf_tea_comments_are_the_clients_own_topic(tea_leaf):
+    client, result = tea_leaf
+    commented, tagged = _tagged(client)
+    about_tea = commented["comment"].str.contains(r"\b(?:teas?|oolong|lapsang|rooibos|blends?)\b", case=False)
+    assert about_tea.sum() >= 30
+    assert tagged.loc[about_tea, "tea_range"].all()
+    assert not tagged["food"].any()  # tea is no longer counted as food and drink
+    topic = result.changes[(result.changes["source"] == "comments") & (result.changes["metric"] == "tea_range")]
+    assert len(topic) == 1 and topic.iloc[0]["diff"] < 0  # promoters write about the teas more than detractors
+
+
+def test_volga_pensioners_are_suggested_as_a_new_topic(volga):
+    client, _ = volga
+    commented, tagged = _tagged(client)
+    suggested = voice.discover(commented["comment"], tagged, n_topics=5)
+    pension = suggested[suggested["words"].str.split(", ").str[0].str.startswith("пенси")]
+    assert len(pension) and pension["comments"].sum() >= 100
+
+
+@pytest.mark.parametrize("case, top, rated", [("tea_leaf", "rating_delivery", 5), ("volga", "rating_staff", 6)])
+def test_each_case_has_ratings_and_its_planted_top_driver(case, top, rated, request):
+    client, _ = request.getfixturevalue(case)
+    columns = [c for c in client.survey.columns if c.startswith("rating_")]
+    assert len(columns) == rated and set(client.config["ratings"]) - {"scale"} == {c[len("rating_"):] for c in columns}
+    table = key_drivers(client, "nps")
+    assert table.iloc[0]["driver"] == top
+    assert table.iloc[0]["share_low"] > table.iloc[1]["share_high"]  # first by a clear margin, not by chance
 
 
 @pytest.mark.parametrize("case, expected", [

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import cxlib
+from cxlib import catalog, voice
 from cxlib.demo import main
+from cxlib.drivers import key_drivers
+from cxlib.topic_claims import critics_topic
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
@@ -68,3 +72,85 @@ def test_planted_behaviourally_loyal_detractors():
     loyal = customers[(customers["purchases_12m"] >= 8) & ~customers["churned"].astype(bool)
                       & customers["customer_id"].isin(detractor_ids)]
     assert (loyal["segment"] == "fleet").sum() >= 60
+
+
+# --------------------------------------------------------------------------- findings the chapters must find
+
+
+@pytest.fixture(scope="module")
+def demo():
+    client = cxlib.load_client(DEMO)
+    return client, cxlib.diagnosis.diagnose(client)
+
+
+def _suggested(client) -> pd.DataFrame:
+    """The comments chapter's suggested new topics, as notebook 05 asks for them."""
+    commented = client.survey[client.survey["comment"].str.strip() != ""]
+    topics = voice.topics_for(client.config, client.language)
+    tagged = voice.tag(commented["comment"], language="auto", topics=topics)
+    return voice.discover(commented["comment"], tagged, n_topics=5)
+
+
+def test_planted_may_outage_is_a_special_cause_in_the_family(demo):
+    client, result = demo
+    survey = client.survey
+    month = pd.to_datetime(survey["date"]).dt.strftime("%Y-%m")
+    by_month = survey.groupby(month)["nps"].apply(nps)  # independent of the chart: NPS of each month's answers
+    assert by_month.idxmin() == "2025-05" and by_month.drop("2025-05").min() - by_month["2025-05"] > 40
+    changes = result.changes
+    months = changes[(changes["source"] == "control chart") & (changes["kind"] == "special cause")]
+    flagged = months[months["significant"]]
+    assert set(flagged["to"]) == {"2025-05"}  # May, and no other month, survives the family
+    may = flagged.set_index("metric").loc["nps"]
+    assert may["diff"] < -40 and may["p_adjusted"] < 0.05
+    assert len(months) >= 24 and changes.attrs["tested"] > 150  # judged among every month and every other claim
+
+
+def test_discovery_suggests_the_planted_warranty_and_tyre_storage_comments(demo):
+    client, _ = demo
+    suggested = _suggested(client)
+    leading = [words.split(", ")[0] for words in suggested["words"]]
+    assert "warranty" in leading and "tyres" in leading
+    warranty = suggested.loc[leading.index("warranty")]
+    assert warranty["comments"] >= 20 and "warranty" in warranty["examples"].lower()
+
+
+def test_the_radio_advert_is_read_by_the_advertising_topic(demo):
+    client, _ = demo
+    survey = client.survey
+    radio = survey.loc[survey["comment"].str.contains("radio", case=False), "comment"]
+    assert len(radio) >= 15
+    assert voice.tag(radio, language="auto", topics=voice.topics_for(client.config))["advertising"].all()
+
+
+def test_promoters_praise_easy_booking_yet_booking_stays_the_critics_topic(demo):
+    client, result = demo
+    survey = client.survey
+    promoters = survey[(survey["nps"] >= 9) & (survey["comment"].str.strip() != "")]
+    topics = voice.topics_for(client.config, client.language)
+    tagged = voice.tag(promoters["comment"], language="auto", topics=topics)
+    assert tagged["access_booking"].sum() >= 10
+    assert critics_topic(result.changes)["metric"] == "access_booking"
+
+
+def test_the_clients_premises_code_disagrees_with_its_comments(demo):
+    client, _ = demo
+    assert "premises" in client.config["reason_codes"]
+    assert "premises" not in {reason["code"] for reason in catalog.reason_codes()}
+    survey = client.survey
+    topics = voice.topics_for(client.config, client.language)
+    table = voice.reason_agreement(survey, voice.tag(survey["comment"], language="auto", topics=topics),
+                                   topics=topics, language=client.language, config=client.config).set_index("reason")
+    premises = table.loc["premises"]
+    coded = survey[(survey["reason_code"] == "premises") & (survey["comment"].str.strip() != "")]
+    assert premises["comments"] == len(coded) >= 30
+    assert premises["expected"] == "Cleanliness and premises"
+    assert premises["share"] < 50 and premises["said_most"] == "Waiting and speed"
+    # by hand: the comments that name parking or the premises, against all the code's comments
+    own = coded["comment"].str.contains("park|парков", case=False).sum()
+    assert premises["agree"] == own
+
+
+def test_keeping_customers_informed_is_the_top_driver(demo):
+    client, _ = demo
+    assert key_drivers(client, "nps").iloc[0]["driver"] == "rating_communication"

@@ -52,26 +52,34 @@ COMMENTS = {
     "other": [("en", "Coffee machine was broken."), ("ru", "Неудобная парковка.")],
 }
 
-# Subjects customers write about unprompted, in answers that left no comment (cxlib.cases.Theme). Warranty and the
-# radio jingle match no topic of the catalogue, so the comments chapter's discovery suggests them; promoters
-# praising easy booking show that booking is not only a complaint.
+# Subjects customers write about unprompted, in answers that left no comment (cxlib.cases.Theme). The warranty and
+# the storage of seasonal tyres match no topic of the catalogue, so the comments chapter's discovery suggests them;
+# the radio advertisement (how customers heard of the company) is read by the catalogue's advertising topic;
+# promoters praising easy booking show that booking is not only a complaint.
 WARRANTY = tuple(("en", text) for text in (
-    "Is the work covered by a warranty? Nobody could say.",
+    "Is the work under warranty? Nobody could say.",
     "The warranty on the gearbox was honoured without fuss.",
     "They checked my warranty booklet and stamped it.",
     "Does servicing here keep the manufacturer warranty valid?",
-    "Glad the warranty covered the new battery.",
     "Twelve months warranty on parts and labour, good.",
     "My warranty ran out last month, shame.",
+    "Will my warranty stay valid after this?",
 ))
-JINGLE = tuple(("en", text) for text in (   # a radio advertisement, in words the catalogue does not know
-    "Heard your jingle on the morning show.",
-    "Heard the jingle on my drive to work.",
-    "That catchy jingle is how I found you.",
-    "Heard the jingle every morning, finally came in.",
-    "Your jingle is stuck in my head.",
-    "The local station keeps playing your jingle.",
-    "Heard the jingle and gave you a try.",
+TYRES = tuple(("en", text) for text in (
+    "They store my winter tyres between seasons, very handy.",
+    "Tyre storage for the season is a great idea.",
+    "Swapped to summer tyres and left the winter set with them.",
+    "Winter tyres fitted and the summer set stored.",
+    "Seasonal tyre swap done, tyres stored till autumn.",
+    "Can you store tyres for two cars?",
+    "Tyre hotel for my winter set, brilliant.",
+))
+RADIO = tuple(("en", text) for text in (
+    "Heard your advert on the radio.",
+    "Heard about you on the radio on my way to work.",
+    "Your radio advert is how I found you.",
+    "Came in after hearing the radio advert.",
+    "My wife heard your advert on the radio.",
 ))
 EASY_BOOKING = (("en", "Booking was easy."), ("en", "Easy to book a slot in the app."),
                 ("en", "Booked online in a couple of clicks, very easy."),
@@ -86,7 +94,8 @@ PREMISES = (("en", "Waited forty minutes before anyone took the keys."),
             ("ru", "Негде припарковаться у нового филиала."))
 THEMES = (
     Theme("warranty", {"promoter": 0.025, "passive": 0.05, "detractor": 0.02}, WARRANTY),
-    Theme("jingle", {"promoter": 0.03, "passive": 0.03, "detractor": 0.005}, JINGLE),
+    Theme("tyres", {"promoter": 0.025, "passive": 0.03, "detractor": 0.005}, TYRES),
+    Theme("radio", {"promoter": 0.02, "passive": 0.01}, RADIO),
     Theme("easy_booking", {"promoter": 0.02}, EASY_BOOKING),  # few enough that booking stays the critics' topic
     Theme("premises", {"promoter": 0.02, "passive": 0.15}, PREMISES, reason="premises"),
 )
