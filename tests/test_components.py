@@ -301,7 +301,7 @@ def test_a_planted_gap_and_a_planted_weakest_component_are_found():
     levels = flat()
     levels["managers"]["policy"] = 4.4  # one answer point above staff
     found = []
-    for _ in range(100):
+    for _ in range(80):
         gaps = adjust(components.assess(answers(levels, {"owner": 1, "manager": 5, "staff": 14}, rng)).gaps)
         found.append(bool(gaps.set_index("metric").loc["policy", "significant"]))
     assert np.mean(found) >= 0.8, f"power {np.mean(found):.0%} for a one-point gap with 6 managers and 14 staff"
@@ -309,7 +309,7 @@ def test_a_planted_gap_and_a_planted_weakest_component_are_found():
     for group in weaker:
         weaker[group]["processes"] = 2.8  # 0.6 points below the rest for everyone
     named = [components.assess(answers(weaker, {"manager": 6, "staff": 14}, rng)).weakest == "processes"
-             for _ in range(60)]
+             for _ in range(40)]
     assert np.mean(named) >= 0.8, f"power {np.mean(named):.0%} for a component 0.6 points weaker"
 
 
@@ -319,7 +319,7 @@ def test_a_component_managers_and_staff_see_apart_is_no_weakest_when_the_company
     split = flat()
     split["managers"]["policy"], split["staff"]["policy"] = 4.4, (3.4 - 0.3 * 4.4) / 0.7
     verdicts = [not components.assess(answers(split, {"manager": 6, "staff": 14}, rng)).insufficient
-                for _ in range(100)]
+                for _ in range(60)]
     assert np.mean(verdicts) <= 0.05, f"false-verdict rate {np.mean(verdicts):.1%}"
 
 
