@@ -311,14 +311,16 @@ def histories(contacts: pd.DataFrame) -> pd.DataFrame:
     """Each customer's contact history over the export: ``one``, ``repeated`` (two or more) or ``escalated``
     (any contact escalated), with ``contacts`` and ``escalation_unknown`` (contacts whose flag is blank)."""
     named = _named(contacts)
+    codes, customers = pd.factorize(named["customer_id"], sort=True)
     escalated = named["escalated"].astype("boolean")
-    table = pd.DataFrame({"customer_id": named["customer_id"], "escalated": escalated.fillna(False).astype(bool),
-                          "unknown": escalated.isna()}).groupby("customer_id", sort=True)
-    table = table.agg(contacts=("escalated", "size"), escalated=("escalated", "any"),
-                      escalation_unknown=("unknown", "sum")).reset_index()
-    repeated = table["contacts"] >= int(thresholds()["repeated_min"])
-    table["history"] = np.where(table["escalated"], "escalated", np.where(repeated, "repeated", "one"))
-    return table[["customer_id", "contacts", "history", "escalation_unknown"]]
+    count = np.bincount(codes, minlength=len(customers))
+    any_escalated = np.bincount(codes, weights=escalated.fillna(False).to_numpy(dtype=float),
+                                minlength=len(customers)) > 0
+    repeated = count >= int(thresholds()["repeated_min"])
+    return pd.DataFrame({"customer_id": pd.Series(customers, dtype="str"), "contacts": count,
+                         "history": np.where(any_escalated, "escalated", np.where(repeated, "repeated", "one")),
+                         "escalation_unknown": np.bincount(codes, weights=escalated.isna().to_numpy(dtype=float),
+                                                           minlength=len(customers)).astype(int)})
 
 
 def latest_scores(survey: pd.DataFrame, metric: str) -> pd.Series:
@@ -338,9 +340,9 @@ def latest_scores(survey: pd.DataFrame, metric: str) -> pd.Series:
     return latest
 
 
-def _cell(scores: pd.Series, metric: str) -> np.ndarray:
+def _cell(scores: np.ndarray, metric: str) -> np.ndarray:
     """Answer counts on the claims' scale for ``metric`` (NPS 0–10, CSAT 0–1)."""
-    return np.bincount(scores.to_numpy(dtype=int), minlength=11 if metric == "nps" else 2).astype(float)
+    return np.bincount(scores, minlength=11 if metric == "nps" else 2).astype(float)
 
 
 def _value(counts: np.ndarray, metric: str) -> float:
@@ -375,8 +377,9 @@ def history_claims(survey: pd.DataFrame, contacts: pd.DataFrame, *, level: float
     minimum, rows = int(thresholds()["min_answers"]), []
     for metric in (m for m in metrics if m in survey):
         scores = latest_scores(survey, metric)
-        of = scores.index.map(history).fillna("none")
-        cells = {h: _cell(scores[of == h], metric) for h in HISTORIES}
+        of = history.reindex(scores.index).fillna("none").to_numpy(dtype=object)
+        values = scores.to_numpy(dtype=int)
+        cells = {h: _cell(values[of == h], metric) for h in HISTORIES}
         base = cells["none"]
         for name in (h for h in HISTORIES[1:] if cells[h].sum()):
             cell = cells[name]
