@@ -96,8 +96,6 @@ def negated(words: list[str], at: int, vocab: dict[str, Any]) -> bool:
 def clauses(text: str, vocab: dict[str, Any]) -> list[str]:
     """Sentences, and the parts a semicolon or a contrast ("but", "whereas", "но", "тогда как") joins."""
     text = str(text)
-    for phrase in vocab["not_negations"]:  # "no doubt a real change" says real
-        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text, flags=re.IGNORECASE)
     # the dot of an abbreviation ("4 кв.", "10 п.", "e.g.") does not end a sentence
     text = re.sub(r"(?<!\w)(кв|п|пп|г|гг|т\.е|т\.к|e\.g|i\.e|vs|approx|pts)\.", r"\1", text, flags=re.IGNORECASE)
     contrast = "|".join(re.escape(c) for c in vocab["contrast"])
@@ -162,6 +160,8 @@ def _sides(text: str, vocab: dict[str, Any], first: str, second: str) -> set[str
     A negation reaches no further than a comma, colon, dash or bracket ("no change: a rise" is a rise).
     """
     sides = set()
+    for phrase in vocab["not_negations"]:  # "no doubt a real change" says real
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text, flags=re.IGNORECASE)
     for segment in re.split(r"[,:()\[\]—–]|\s-\s", text):
         words = tokens(segment)
         for side, other in ((first, second), (second, first)):
