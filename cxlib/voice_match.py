@@ -34,18 +34,20 @@ CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 # Latin letters that look Cyrillic, read as Cyrillic inside a word that mixes the two scripts
 _LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+# a currency sign is a word about money ("£18 for a burger"), in the script of the lists that name it
+_CURRENCY = str.maketrans({"£": " pounds ", "$": " dollars ", "€": " euros ", "₽": " руб "})
 _STEMMERS = {"en": snowballstemmer.stemmer("english"), "ru": snowballstemmer.stemmer("russian")}
 
 
 def normalise(text: str) -> str:
-    """Lower case, ``ё`` read as ``е``, typographic apostrophes as ``'``.
+    """Lower case, ``ё`` read as ``е``, typographic apostrophes as ``'``, currency signs as words.
 
     Examples
     --------
-    >>> normalise("Ещё’S")
-    "еще's"
+    >>> normalise("Ещё’S"), normalise("£18")
+    ("еще's", ' pounds 18')
     """
-    return text.lower().replace("ё", "е").replace("’", "'").replace("`", "'")
+    return text.lower().replace("ё", "е").replace("’", "'").replace("`", "'").translate(_CURRENCY)
 
 
 def words(text: str) -> list[str]:

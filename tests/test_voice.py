@@ -23,6 +23,10 @@ def labelled(language: str) -> pd.DataFrame:
     return pd.read_csv(FIXTURES / f"labelled_{language}.csv", keep_default_na=False, dtype=str)
 
 
+def heldout(language: str) -> pd.DataFrame:
+    return pd.read_csv(FIXTURES / f"heldout_{language}.csv", keep_default_na=False, dtype=str)
+
+
 def micro_f1(frame: pd.DataFrame, language: str) -> tuple[float, pd.DataFrame]:
     tagged = voice.tag(frame["text"], language=language)
     truth = pd.DataFrame({k: frame["topics"].str.split(";").apply(lambda labels, k=k: k in labels)
@@ -108,6 +112,33 @@ def test_typos_within_one_edit_but_not_other_real_words():
     assert not voice.tag(["they promised"])["cleanliness_environment"].item()
 
 
+def test_paperwork_is_not_booking_and_short_stems_need_their_next_letter():
+    # Volga bank's top "getting through and booking" quote was about the documents a deposit needs
+    paperwork = ["Для вклада потребовали пять справок и два визита в офис", "needed 5 documents and 2 visits"]
+    assert not voice.tag(paperwork, language="auto")["access_booking"].any()
+    # Snowball cuts запах and запись both to зап: a smell is not a booking
+    assert not voice.tag(["Посадили у туалета, запах весь вечер"], language="ru")["access_booking"].item()
+    assert voice.tag(["Запись через сайт удобная"], language="ru")["access_booking"].item()
+
+
+def test_a_doubled_letter_is_one_slip_but_a_root_keeps_its_last_letter():
+    found = voice.explain("very proffesional, never reccommend", language="en").drop_duplicates("topic")
+    assert found.set_index("topic")["words"].to_dict() == {"staff_competence": "proffesional",
+                                                          "recommend_return": "reccommend"}
+    assert found["typo"].all()
+    assert voice.tag(["коммисия огромная"], language="ru")["price_value"].item()
+    # "просто" is простор* without its last letter: a different word, not a misspelling
+    assert not voice.tag(["Врач не грубил, просто торопился"], language="ru")["cleanliness_environment"].item()
+
+
+def test_negation_stops_at_the_end_of_its_clause_and_currency_signs_are_money():
+    said = voice.explain("Врач не грубил, просто торопился", language="ru").drop_duplicates("entry")
+    assert said.set_index("entry")["negated"].to_dict() == {"груб*": True, "грубят": True, "торопил*": False}
+    assert voice.explain("not rude but slow")["negated"].tolist() == [True, False]
+    assert voice.tag(["£18 for a burger"])["price_value"].item()
+    assert voice.explain("£18 for a burger").query("topic == 'price_value'")["words"].tolist() == ["pounds"]
+
+
 def test_except_entries_and_auto_language():
     assert not voice.tag(["Waiting list for an MRI"])["waiting"].item()
     assert voice.tag(["Waiting list for an MRI"])["access_booking"].item()
@@ -141,15 +172,32 @@ def test_labelled_set_is_large_and_uses_known_topics(language):
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
+def test_held_out_set_spans_seven_sectors_and_known_topics(language):
+    frame = heldout(language)
+    keys = {t["key"] for t in voice.topics_for()}
+    assert len(frame) >= 150 and frame["id"].is_unique and set(frame["split"]) == {"heldout"}
+    assert {label for labels in frame["topics"] for label in labels.split(";") if label} <= keys
+    assert set(frame["sector"]) == {"bank", "clinic", "shop", "restaurant", "car", "telecom", "delivery"}
+    assert not set(frame["text"]) & set(labelled(language)["text"])
+
+
+# measured 2026-11-30 (docs/voice.md): all 0.942 / 0.946, fresh 0.925 / 0.942, held-out 0.870 / 0.857 (EN / RU)
+FLOORS = {"en": {"all": 0.92, "fresh": 0.88, "heldout": 0.84}, "ru": {"all": 0.92, "fresh": 0.9, "heldout": 0.83}}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
 def test_micro_f1_per_language(language, capsys):
-    frame = labelled(language)
+    frame, held = labelled(language), heldout(language)
     overall, report = micro_f1(frame, language)
     fresh, _ = micro_f1(frame[frame["split"] == "fresh"], language)
+    unseen, _ = micro_f1(held, language)
     with capsys.disabled():
-        print(f"\n{language}: micro-F1 {overall:.3f} on {len(frame)} comments, {fresh:.3f} on the fresh ones")
+        print(f"\n{language}: micro-F1 {overall:.3f} on {len(frame)} comments, {fresh:.3f} on the fresh ones, "
+              f"{unseen:.3f} on {len(held)} held-out ones")
         print(report.to_string())
-    assert overall >= 0.7
-    assert fresh >= 0.65  # comments written after the word lists were frozen: how well the lists carry over
+    assert overall >= FLOORS[language]["all"]
+    assert fresh >= FLOORS[language]["fresh"]
+    assert unseen >= FLOORS[language]["heldout"]  # seven sectors, written apart from the lists: how they carry over
 
 
 # --- what it means ------------------------------------------------------------------------------------------------
