@@ -37,19 +37,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlib import catalog, journey, lifecycle, scorecard, spc, voice
+from cxlib import actions, catalog, journey, lifecycle, scorecard, spc, voice
 from cxlib import claims as claim_family
 from cxlib import survey as survey_analysis
+from cxlib.actions import TOP_COMMENT_TOPICS, TOP_PAIN_POINTS, TOP_SCORECARD_ITEMS, Action, text  # noqa: F401
 from cxlib.client import Client
 from cxlib.metrics import Comparison
-from cxlib.phrases import KIND_ORDER, METRIC_NAMES  # noqa: F401 - METRIC_NAMES is read as diagnosis.METRIC_NAMES too
+from cxlib.phrases import METRIC_NAMES  # noqa: F401 - read as diagnosis.METRIC_NAMES too
 from cxlib.spc_claims import chart_claims
 from cxlib.topic_claims import critics_topics, topic_claims, with_comment_topics
-from cxlib.wording import Numbers
-
-TOP_PAIN_POINTS = 3
-TOP_COMMENT_TOPICS = 2
-TOP_SCORECARD_ITEMS = 3
 
 
 @dataclass
@@ -105,54 +101,6 @@ class Diagnosis:
 
 
 CONTROL_METRICS = ("nps", "csat")  # the headline metrics charted month by month (cxlib.chapters.control)
-
-
-def text(key: str, language: str, **values: Any) -> str:
-    """A fixed text of the report in ``language``, with its placeholders filled."""
-    return catalog.label(catalog.load("report")["texts"], language, key).format(**values)
-
-
-def _percent(value: float) -> str:
-    return f"{value:.0f}"
-
-
-def _share(value: float, language: str) -> str:
-    """A percentage as the evidence prints it, or the word for unknown (a blank count in the client's file)."""
-    return journey.word("unknown", language) if pd.isna(value) else f"{value:.0f}%"
-
-
-def _interval(low: float, high: float) -> str:
-    """`` [low–high]`` in percent, or nothing when the interval is unknown."""
-    return "" if pd.isna(low) or pd.isna(high) else f" [{low:.0f}–{high:.0f}]"
-
-
-def _rules(language: str) -> dict[str, dict[str, str]]:
-    return {rule["rule"]: {"text": catalog.label(rule, language, "text"),
-                           "evidence": catalog.label(rule, language, "evidence"), "chapter": rule["chapter"]}
-            for rule in catalog.load("report")["recommendations"]}
-
-
-def _number(value: float, unit: str) -> str:
-    """A signed difference as the evidence prints it: whole points, or two decimals on an answer scale."""
-    return f"{value:+.2f}" if str(unit).startswith("mean") else f"{value:+.0f}"
-
-
-def _amount(value: float, unit: str, language: str) -> str:
-    """A signed difference with its unit, in the client's language."""
-    unit = str(unit)
-    if unit == "points":
-        return text("unit_points", language, value=_number(value, unit))
-    if unit == "%":
-        return text("unit_percent", language, value=_number(value, unit))
-    if unit.startswith("mean "):
-        return text("unit_scale", language, value=_number(value, unit), scale=unit[5:].split(",")[0])
-    return f"{_number(value, unit)} {unit}".strip()
-
-
-def _p(p: float, language: str) -> str:
-    """An adjusted p-value after "p": ``= 0.012`` or ``< 0.001`` (never e-notation), in the client's language."""
-    written = Numbers(language).p_value(p)
-    return written if written.startswith("<") else f"= {written}"
 
 
 def _claim_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -219,68 +167,131 @@ def _headline(survey: pd.DataFrame, periods: list[str], language: str) -> tuple[
     return used, [note]
 
 
-def _change_recommendations(table: pd.DataFrame, language: str) -> list[tuple[str, dict[str, Any], dict[str, Any],
-                                                                              list[str]]]:
-    """The survey's significant changes for the worse, one recommendation per place (company-wide or a group).
+@dataclass
+class _Draft:
+    """What the parts of :func:`diagnose` gather before the family is adjusted: actions, gaps and extra claims."""
 
-    A company-wide change is left to the groups when a named group changed
-    the same way in the same comparison: the group is where it happened.
-    Each place leads with its most specific claim (period-on-period before
-    first-to-last before trend, then the smallest adjusted p) and lists the
-    other metrics that changed for the worse there.
-    """
-    stated = table[(table["source"] == "survey") & table["significant"] & (table["worse"].fillna(False) == True)]  # noqa: E712
-    if stated.empty:
-        return []
-    keys = ["metric", "kind", "from", "to"]
-    grouped = stated[stated["by"] != ""]
-    named = set(map(tuple, grouped[keys].to_numpy()))
-    company = stated[(stated["by"] == "") & ~stated[keys].apply(tuple, axis=1).isin(named)]
-    places = [("", claim_family.COMPANY, company)] if len(company) else []
-    for (by, group), part in sorted(grouped.groupby(["by", "group"], sort=False),
-                                    key=lambda item: item[1]["p_adjusted"].min()):
-        places.append((by, group, part))
-    tested = table.attrs.get("tested", int(table["p"].notna().sum()))
-    out = []
-    for by, group, part in places:
-        part = part.assign(_kind=part["kind"].map(KIND_ORDER)).sort_values(["_kind", "p_adjusted"])
-        lead = part.iloc[0]
-        metric = METRIC_NAMES.get(lead["metric"], lead["metric"])
-        others = [METRIC_NAMES.get(m, m) for m in dict.fromkeys(part["metric"]) if m != lead["metric"]]
-        when = text("when_period", language, to=lead["to"]) if lead["kind"] == "period-on-period" else \
-            text("when_long", language, from_=lead["from"], to=lead["to"])
-        kind = {"period-on-period": "kind_period", "first-to-last": "kind_long", "trend": "kind_trend"}[lead["kind"]]
-        unit = lead["unit"]
-        evidence = {"metric": metric, "diff": _amount(lead["diff"], unit, language), "from_": lead["from"],
-                    "to": lead["to"], "low": _number(lead["low"], unit), "high": _number(lead["high"], unit),
-                    "kind": text(kind, language), "p": _p(lead["p_adjusted"], language), "tested": tested,
-                    "also": text("also", language, metrics=", ".join(others)) if others else ""}
-        ids = list(part["claim"])
-        if by == "":
-            out.append(("company_change", {"when": when}, evidence, ids))
-            continue
-        where_key = {"channel": "where_channel", "segment": "where_segment"}.get(by, "where_other")
-        evidence["rest"] = text("against_rest", language, diff=_amount(lead["vs_rest"], unit, language),
-                                low=_number(lead["vs_rest_low"], unit), high=_number(lead["vs_rest_high"], unit))
-        out.append(("group_change", {"where": text(where_key, language, group=group, by=by), "when": when},
-                    evidence, ids))
-    return out
+    client: Client
+    level: float
+    actions: list[Action] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)  # every claim beyond the survey's own changes
+
+    @property
+    def language(self) -> str:
+        return self.client.language
+
+    def add_claims(self, rows: pd.DataFrame) -> None:
+        if len(rows):
+            self.claims += rows.to_dict("records")
 
 
-def _comment_recommendations(raised: pd.DataFrame, tested: int, language: str) -> list[
-        tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
-    """One recommendation for each of the largest significant critics' topics (:data:`TOP_COMMENT_TOPICS`)."""
-    stages = journey.stage_names(language)
-    out = []
-    for _, row in raised.head(TOP_COMMENT_TOPICS).iterrows():
-        rule = "comment_topic_nps" if row["from"] == "detractors" else "comment_topic_csat"
-        values = {"topic": row["group"], "stage": stages.get(row["stage"], row["stage"])}
-        evidence = {"a": _percent(row["value_from"]), "b": _percent(row["value_to"]),
-                    "diff": _number(row["diff"], "%"), "low": _number(row["low"], "%"),
-                    "high": _number(row["high"], "%"), "p": _p(row["p_adjusted"], language),
-                    "tested": tested}
-        out.append((rule, values, evidence, [row["claim"]]))
-    return out
+def _lifecycle_part(draft: _Draft) -> Any:
+    client = draft.client
+    if not len(client.lifecycle):
+        draft.skipped.append("lifecycle stage: lifecycle.csv not supplied")
+        return None
+    stage_result = lifecycle.diagnose(client.lifecycle, client.config, language=draft.language)
+    draft.actions += actions.mandate_actions(stage_result)
+    return stage_result
+
+
+def _journey_part(draft: _Draft) -> pd.DataFrame:
+    client, level, language = draft.client, draft.level, draft.language
+    if not len(client.journey):
+        draft.skipped.append("customer journey: journey.csv not supplied")
+        return pd.DataFrame()
+    measured = journey.touchpoints(client.journey, level=level, language=language)
+    links = journey.survey_links(client.survey, level=level, language=language) if client.has_rows else None
+    pain_points = journey.priorities(measured, links)
+    draft.actions += actions.journey_actions(pain_points, measured, language)
+    return pain_points
+
+
+def _survey_part(draft: _Draft) -> tuple[list[str], pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+    """The metrics the survey has answers to over the headline periods, and its changes (tested, not adjusted)."""
+    client, level, language = draft.client, draft.level, draft.language
+    survey, periods, scales = client.answers, list(client.periods), client.config["scales"]
+    answers = claim_family.long_counts(survey, by=()).groupby("question")["n"].sum()
+    present = [m for m in claim_family.METRICS if answers.get(m, 0) > 0]
+    draft.skipped += [text("no_answers", language, metric=METRIC_NAMES[m])
+                      for m in claim_family.METRICS if m not in present]
+    headline, notes = _headline(survey, periods, language)
+    latest = survey[survey["period"].isin(headline)] if headline else survey
+    metrics = survey_analysis.summarize(latest, metrics=present, level=level, scales=scales) if present \
+        else pd.DataFrame(columns=["metric", "value", "low", "high", "n", "level", "method", "se", "unit", "missing"])
+    metrics.insert(0, "period", headline[0] if len(headline) == 1 else "–".join([headline[0], headline[-1]])
+                   if headline else "")
+    found = claim_family.collect(survey, present, periods=periods, scales=scales, level=level)
+    if len(periods) < 2:
+        draft.skipped.append(text("one_period", language))
+    elif len(periods) < claim_family.MIN_PERIODS:
+        draft.skipped.append(text("few_periods", language, needed=claim_family.MIN_PERIODS, count=len(periods)))
+    if len(periods) >= 2 and present:
+        draft.skipped += _groupings(survey, language)
+    untested = int(found["p"].isna().sum())
+    if untested:
+        draft.skipped.append(text("untested", language, count=untested, total=len(found)))
+    return present, metrics, found, headline, notes
+
+
+def _customers_part(draft: _Draft, present: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    """The closed loop, the loyalty matrix and the most valuable customers against the rest (a claim)."""
+    client, level = draft.client, draft.level
+    survey = client.answers
+    loop = survey_analysis.closed_loop(survey, by=None, level=level) if client.has_rows else pd.DataFrame()
+    if not client.has_rows:
+        draft.skipped.append("reasons, closed loop, loyalty and value: they need one row per response (survey.csv)")
+    loyalty, value = pd.DataFrame(), None
+    if len(client.customers) and client.has_rows and "nps" in present:
+        loyalty = survey_analysis.loyalty_matrix(survey, client.customers, level=level)
+        value = survey_analysis.value_tiers(survey, client.customers, level=level)
+        draft.claims.append(_difference_claim(value[0], source="customers", metric="nps", by="value tier",
+                                              group="top 20%", worse=bool(value[0].diff < 0), unit="points"))
+    elif not len(client.customers):
+        draft.skipped.append("loyalty and value: customers.csv not supplied")
+    return loop, loyalty, value
+
+
+def _scorecard_part(draft: _Draft) -> tuple[Any, Any]:
+    """The scorecard, its trends (claims) and the managers' view against the customers' (a claim)."""
+    client, level = draft.client, draft.level
+    survey = client.answers
+    if not (len(client.scorecard) or len(survey)):
+        return None, None
+    card = scorecard.assess(client.scorecard, survey, client.customers, client.config,
+                            mystery_shopping=client.mystery_shopping, level=level, language=draft.language)
+    gap = None
+    if "self_assessed_superior_service" in set(card.table["metric"]):
+        try:
+            gap = scorecard.delivery_gap(card.table, survey, level=level)
+        except ValueError as error:
+            draft.skipped.append(f"delivery gap: {error}")
+        else:
+            draft.claims.append(_difference_claim(gap, source="scorecard", metric="superior service", by="",
+                                                  group="managers against customers", worse=bool(gap.diff > 0),
+                                                  unit="%"))
+    draft.add_claims(scorecard.trend_claims(card.trends))
+    return card, gap
+
+
+def _more_claims(draft: _Draft, present: list[str]) -> None:
+    """What customers write (topics by group) and the control charts' months and patterns, as claims."""
+    client = draft.client
+    if not client.has_rows:
+        return
+    draft.add_claims(topic_claims(client.answers, client.config, draft.language, draft.level))
+    if client.answers["date"].notna().any():
+        for metric in (m for m in CONTROL_METRICS if m in present):
+            chart = spc.control_chart(client.answers, metric, "month", scales=client.config["scales"],
+                                      language=draft.language)
+            draft.add_claims(chart_claims(chart))
+
+
+def _claim_id(table: pd.DataFrame, source: str, metric: str, kind: str, group: str) -> str | None:
+    match = table[(table["source"] == source) & (table["metric"] == metric) & (table["kind"] == kind)
+                  & (table["group"] == group)]
+    return str(match["claim"].iloc[0]) if len(match) else None
 
 
 def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
@@ -303,183 +314,34 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         caveat (a thin latest period pooled for the headline).
     """
     language = client.language
-    rules = _rules(language)
-    recommendations: list[dict[str, str]] = []
-    skipped: list[str] = []
-
-    def recommend(rule: str, values: dict[str, Any], evidence: dict[str, Any] | None = None,
-                  cited: list[str] | None = None) -> None:
-        entry = rules[rule]
-        recommendations.append({"recommendation": entry["text"].format(**values),
-                                "evidence": entry["evidence"].format(**(evidence or values)),
-                                "chapter": entry["chapter"], "claims": ", ".join(cited or []), "rule": rule})
-
-    survey = client.answers  # rows, or the counts of a client who gave counts only
-    periods = list(client.periods)
-    scales = client.config["scales"]
-
-    stage_result = None
-    if len(client.lifecycle):
-        stage_result = lifecycle.diagnose(client.lifecycle, client.config, language=language)
-        for key, row in stage_result.mandate().iterrows():
-            recommend("mandate", {"stage": row["name"], "mandate": row["mandate"], "owner": row["owner"]},
-                      {"label": stage_result.label, "margin": _percent(stage_result.margin),
-                       "stability": f"{stage_result.stability:.0%}", "respondents": stage_result.n_respondents})
-    else:
-        skipped.append("lifecycle stage: lifecycle.csv not supplied")
-
-    pain_points = pd.DataFrame()
-    if len(client.journey):
-        measured = journey.touchpoints(client.journey, level=level, language=language)
-        links = journey.survey_links(client.survey, level=level, language=language) if client.has_rows else None
-        pain_points = journey.priorities(measured, links)
-        names = journey.stage_names(language)
-        for _, row in pain_points.head(TOP_PAIN_POINTS).iterrows():
-            unknown = journey.word("unknown", language)
-            recommend("pain_point", {"touchpoint": row["name"], "stage": names[row["stage"]]},
-                      {"satisfied": _share(row["satisfied"], language),
-                       "interval": _interval(row["satisfied_low"], row["satisfied_high"]),
-                       "effort": _share(row["high_effort"], language), "moved": _share(row["moved_on"], language),
-                       "priority": unknown if pd.isna(row["priority"]) else _percent(row["priority"]),
-                       "rank": unknown if pd.isna(row["rank"]) else int(row["rank"])})
-        late = measured[(measured["delays"] >= 20) & (measured["announced_high"] < 50)]
-        for _, row in late.iterrows():
-            recommend("announce_delays", {"touchpoint": row["name"]},
-                      {"announced": _share(row["announced"], language),
-                       "interval": _interval(row["announced_low"], row["announced_high"]),
-                       "delays": int(row["delays"]), "kept": _share(row["promises_kept"], language)})
-    else:
-        skipped.append("customer journey: journey.csv not supplied")
-
-    # the survey's metrics: those it has answers to, over the headline periods
-    answers = claim_family.long_counts(survey, by=()).groupby("question")["n"].sum()
-    present = [m for m in claim_family.METRICS if answers.get(m, 0) > 0]
-    skipped += [text("no_answers", language, metric=METRIC_NAMES[m]) for m in claim_family.METRICS if m not in present]
-    headline, notes = _headline(survey, periods, language)
-    latest = survey[survey["period"].isin(headline)] if headline else survey
-    metrics = survey_analysis.summarize(latest, metrics=present, level=level, scales=scales) if present \
-        else pd.DataFrame(columns=["metric", "value", "low", "high", "n", "level", "method", "se", "unit", "missing"])
-    metrics.insert(0, "period", headline[0] if len(headline) == 1 else "–".join([headline[0], headline[-1]])
-                   if headline else "")
-
-    # the survey's changes, tested but not yet adjusted
-    found = claim_family.collect(survey, present, periods=periods, scales=scales, level=level)
-    if len(periods) < 2:
-        skipped.append(text("one_period", language))
-    elif len(periods) < claim_family.MIN_PERIODS:
-        skipped.append(text("few_periods", language, needed=claim_family.MIN_PERIODS, count=len(periods)))
-    if len(periods) >= 2 and present:
-        skipped += _groupings(survey, language)
-    untested = int(found["p"].isna().sum())
-    if untested:
-        skipped.append(text("untested", language, count=untested, total=len(found)))
-    extra: list[dict[str, Any]] = []
-
-    loop = survey_analysis.closed_loop(survey, by=None, level=level) if client.has_rows else pd.DataFrame()
-    if not client.has_rows:
-        skipped.append("reasons, closed loop, loyalty and value: they need one row per response (survey.csv)")
-
-    loyalty, value = pd.DataFrame(), None
-    if len(client.customers) and client.has_rows and "nps" in present:
-        loyalty = survey_analysis.loyalty_matrix(survey, client.customers, level=level)
-        value = survey_analysis.value_tiers(survey, client.customers, level=level)
-        extra.append(_difference_claim(value[0], source="customers", metric="nps", by="value tier",
-                                       group="top 20%", worse=bool(value[0].diff < 0), unit="points"))
-    elif not len(client.customers):
-        skipped.append("loyalty and value: customers.csv not supplied")
-
-    card, gap = None, None
-    if len(client.scorecard) or len(survey):
-        card = scorecard.assess(client.scorecard, survey, client.customers, client.config,
-                                mystery_shopping=client.mystery_shopping, level=level, language=language)
-        if "self_assessed_superior_service" in set(card.table["metric"]):
-            try:
-                gap = scorecard.delivery_gap(card.table, survey, level=level)
-            except ValueError as error:
-                skipped.append(f"delivery gap: {error}")
-            else:
-                extra.append(_difference_claim(gap, source="scorecard", metric="superior service", by="",
-                                               group="managers against customers", worse=bool(gap.diff > 0),
-                                               unit="%"))
-        trend_rows = scorecard.trend_claims(card.trends)
-        if len(trend_rows):
-            extra += trend_rows.to_dict("records")
-
-    if client.has_rows:  # what customers write: each topic's share among detractors against promoters
-        comments = topic_claims(survey, client.config, language, level)
-        if len(comments):
-            extra += comments.to_dict("records")
-
-    if client.has_rows and survey["date"].notna().any():  # control charts: each month, and the level's patterns
-        for metric in (m for m in CONTROL_METRICS if m in present):
-            chart = spc.control_chart(client.answers, metric, "month", scales=scales, language=language)
-            rows = chart_claims(chart)
-            if len(rows):
-                extra += rows.to_dict("records")
+    draft = _Draft(client, level)
+    stage_result = _lifecycle_part(draft)
+    pain_points = _journey_part(draft)
+    present, metrics, found, headline, notes = _survey_part(draft)
+    loop, loyalty, value = _customers_part(draft, present)
+    card, gap = _scorecard_part(draft)
+    _more_claims(draft, present)
 
     # one family: every claim the report may state, adjusted together
-    table = pd.concat([found, pd.DataFrame(extra).reindex(columns=claim_family.COLUMNS)], ignore_index=True) \
-        if extra else found
+    table = pd.concat([found, pd.DataFrame(draft.claims).reindex(columns=claim_family.COLUMNS)], ignore_index=True) \
+        if draft.claims else found
     table = claim_family.adjust(table, level=level, weights=_weights(table))
     tested = table.attrs["tested"]
     if tested:
         notes.append(text("family", language, tested=tested, alpha=f"{1 - level:.0%}"))
-    ids = {(row["source"], row["metric"], row["kind"], row["group"]): row["claim"] for _, row in
-           table[table["source"] != "survey"].iterrows()}
     if card is not None:
         card = scorecard.rejudge(card, table, client.config, level=level, language=language)
 
-    for rule, values, evidence, cited in _change_recommendations(table, language):
-        recommend(rule, values, evidence, cited)
-
+    draft.actions += actions.change_actions(table, language)
     if client.has_rows:  # the critics' topics: evidence beside the pain points of their stage, and actions
         raised = critics_topics(table, voice.topics_for(client.config, language))
         pain_points = with_comment_topics(pain_points, raised)
-        for rule, values, evidence, cited in _comment_recommendations(raised, tested, language):
-            recommend(rule, values, evidence, cited)
-
-    if len(loop) and loop.iloc[0]["low_scores"] and loop.iloc[0]["high"] < 50:
-        row = loop.iloc[0]
-        recommend("closed_loop", {}, {"share": _percent(row["share"]), "low": _percent(row["low"]),
-                                      "high": _percent(row["high"]), "n": int(row["low_scores"] - row["untimed"]),
-                                      "hours": f"{row['median_hours']:.1f}"})
-
-    if len(loyalty):
-        hostages = loyalty.set_index("segment").loc["hostages"]
-        if hostages["revenue_share"] > hostages["share"]:
-            recommend("hostages", {}, {"share": _percent(hostages["share"]),
-                                       "revenue": _percent(hostages["revenue_share"])})
-    if value is not None:
-        comparison, revenue_share = value
-        claim = ids.get(("customers", "nps", "difference", "top 20%"))
-        if claim and table.set_index("claim").loc[claim, "significant"] and comparison.diff < 0:
-            recommend("top_customers", {}, {"top": 20, "revenue": _percent(revenue_share),
-                                            "diff": f"{comparison.diff:+.0f}", "low": f"{comparison.low:+.0f}",
-                                            "high": f"{comparison.high:+.0f}"}, [claim])
-
+        draft.actions += actions.comment_actions(raised, tested, language)
+    draft.actions += actions.customer_actions(loop, loyalty, value, table,
+                                              _claim_id(table, "customers", "nps", "difference", "top 20%"))
     if card is not None:
-        level_names = scorecard.levels(language)["name"]
-        known = scorecard.metric_catalog(language, client.config.get("overrides"))
-        off_track = card.off_track()
-        behind = off_track[(off_track["status"] == "behind") & off_track.index.isin(known.index)]
-        for metric, row in behind.head(TOP_SCORECARD_ITEMS).iterrows():
-            trend = ""
-            if row["worsening"]:
-                trend = text("worsening_descriptive" if row["basis"] == "descriptive" else "worsening", language)
-            cited = card.trends.loc[metric, "claim"] if metric in card.trends.index else ""
-            recommend("scorecard", {"metric": row["name"], "improvement": known.loc[metric, "improvement"]},
-                      {"level": level_names[row["level"]], "value": scorecard.format_value(row["value"], row["unit"]),
-                       "target": scorecard.format_value(row["target"], row["unit"]), "trend": trend},
-                      [cited] if row["worsening"] and cited else [])
-        claim = ids.get(("scorecard", "superior service", "difference", "managers against customers"))
-        if gap is not None and claim and table.set_index("claim").loc[claim, "significant"] and gap.diff > 0:
-            recommend("delivery_gap", {}, {"company": _percent(gap.a.value), "customers": _percent(gap.b.value),
-                                           "gap": _percent(gap.diff), "low": _percent(gap.low),
-                                           "high": _percent(gap.high)}, [claim])
-
-    recommended = pd.DataFrame(recommendations, columns=["recommendation", "evidence", "chapter", "claims", "rule"])
-    order = {rule: position for position, rule in enumerate(rules)}  # the catalogue lists the rules in priority order
-    recommended = recommended.sort_values("rule", key=lambda column: column.map(order), kind="stable")
-    recommended.insert(0, "priority", range(1, len(recommended) + 1))
-    return Diagnosis(client.name, language, periods, stage_result, card, pain_points, metrics, _claim_table(table),
-                     loop, loyalty, value, recommended.drop(columns="rule"), skipped, notes, headline)
+        claim = _claim_id(table, "scorecard", "superior service", "difference", "managers against customers")
+        draft.actions += actions.scorecard_actions(card, gap, table, claim, client.config, language)
+    return Diagnosis(client.name, language, list(client.periods), stage_result, card, pain_points, metrics,
+                     _claim_table(table), loop, loyalty, value, actions.written(draft.actions, language),
+                     draft.skipped, notes, headline)
