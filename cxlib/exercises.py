@@ -7,6 +7,9 @@ solution assigns (the answer its check cell reads), so the check says "not
 solved yet" instead of failing.
 Outputs are cleared. ``cxkit exercises`` writes the copies to
 ``notebooks/exercises/``; a test fails when the committed copies are stale.
+``cxkit exercises --to DIR`` (:func:`write_workspace`) writes a student's own
+workspace outside the repository: the copies and the data they load, so the
+answers a student types never touch the committed copies.
 
 Examples
 --------
@@ -19,6 +22,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -80,10 +84,14 @@ def without_exercises(master: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def write_exercises(notebooks: Path, out: Path) -> list[Path]:
-    """Write the student copy of every chapter notebook that has exercises; return the files written."""
+def write_exercises(notebooks: Path, out: Path, data: Path | None = None) -> list[Path]:
+    """Write the student copy of every chapter notebook that has exercises; return the files written.
+
+    ``data`` is the folder holding ``demo/`` that the copies load (by default the kit's ``data/``).
+    """
     out.mkdir(parents=True, exist_ok=True)
-    demo = Path(os.path.relpath(notebooks.resolve().parent / "data" / "demo", out.resolve())).as_posix()
+    data = data if data is not None else notebooks.resolve().parent / "data"
+    demo = Path(os.path.relpath(data.resolve() / "demo", out.resolve())).as_posix()
     written = []
     for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
         master = nbformat.read(str(path), as_version=4)
@@ -93,3 +101,37 @@ def write_exercises(notebooks: Path, out: Path) -> list[Path]:
         nbformat.write(student_notebook(master, demo), str(target))
         written.append(target)
     return written
+
+
+WORKSPACE_DATA = ("demo", "cases")  # what the copies load: the demo, and the case library to practise on
+
+
+def write_workspace(notebooks: Path, to: Path) -> list[Path]:
+    """A student's own workspace in ``to``: the student copies and the data they load, outside the repository.
+
+    The copies load ``data/demo`` beside them, so they run from ``to`` (or wherever the folder is moved).
+    Nothing a student already wrote is overwritten.
+
+    Raises
+    ------
+    ValueError
+        When ``to`` lies inside the kit's repository (whose committed copies ``make test`` checks).
+    FileExistsError
+        When ``to`` already holds student notebooks.
+
+    Examples
+    --------
+    >>> write_workspace(Path("notebooks"), Path("/tmp/my-cx-course"))     # doctest: +SKIP
+    """
+    kit = notebooks.resolve().parent
+    to = Path(to).resolve()
+    if to == kit or kit in to.parents:
+        raise ValueError(f"{to} is inside the kit's folder, whose student copies the tests check: choose a folder "
+                         f"outside it, e.g. ~/cx-course")
+    taken = sorted(p.name for p in to.glob("[0-9][0-9]_*.ipynb")) if to.exists() else []
+    if taken:
+        raise FileExistsError(f"{to} already holds your notebooks ({', '.join(taken)}): nothing was overwritten; "
+                              f"choose a new folder, or move the old one away first")
+    for name in WORKSPACE_DATA:
+        shutil.copytree(kit / "data" / name, to / "data" / name, dirs_exist_ok=True)
+    return write_exercises(notebooks, to, to / "data")
