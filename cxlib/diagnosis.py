@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib import actions, catalog, journey, lifecycle, scorecard, spc, voice
+from cxlib import components as service_components
 from cxlib import claims as claim_family
 from cxlib import survey as survey_analysis
 from cxlib.actions import TOP_COMMENT_TOPICS, TOP_PAIN_POINTS, TOP_SCORECARD_ITEMS, Action, text  # noqa: F401
@@ -81,6 +82,9 @@ class Diagnosis:
         Caveats on what was computed (a pooled headline period, the family's size), in the client's language.
     headline : list of str
         The periods the headline ``metrics`` cover.
+    components : ComponentsResult or None
+        The four components' self-assessment (:func:`cxlib.components.assess`); None without ``components.csv``.
+        Its manager–staff gaps are claims of the family.
     """
 
     client_name: str
@@ -98,6 +102,7 @@ class Diagnosis:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)
+    components: Any = None
 
 
 CONTROL_METRICS = ("nps", "csat")  # the headline metrics charted month by month (cxlib.chapters.control)
@@ -288,6 +293,16 @@ def _more_claims(draft: _Draft, present: list[str]) -> None:
             draft.add_claims(chart_claims(chart))
 
 
+def _components_part(draft: _Draft) -> Any:
+    """The four components' self-assessment; each manager–staff gap is a claim of the family."""
+    client = draft.client
+    if not len(client.components):
+        return None
+    result = service_components.assess(client.components, client.config, language=draft.language, level=draft.level)
+    draft.add_claims(result.gaps)
+    return result
+
+
 def _claim_id(table: pd.DataFrame, source: str, metric: str, kind: str, group: str) -> str | None:
     match = table[(table["source"] == source) & (table["metric"] == metric) & (table["kind"] == kind)
                   & (table["group"] == group)]
@@ -320,6 +335,7 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
     present, metrics, found, headline, notes = _survey_part(draft)
     loop, loyalty, value = _customers_part(draft, present)
     card, gap = _scorecard_part(draft)
+    parts = _components_part(draft)
     _more_claims(draft, present)
 
     # one family: every claim the report may state, adjusted together
@@ -344,4 +360,4 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         draft.actions += actions.scorecard_actions(card, gap, table, claim, client.config, language)
     return Diagnosis(client.name, language, list(client.periods), stage_result, card, pain_points, metrics,
                      _claim_table(table), loop, loyalty, value, actions.written(draft.actions, language),
-                     draft.skipped, notes, headline)
+                     draft.skipped, notes, headline, parts)
