@@ -11,8 +11,12 @@
     Turn a survey file of any size (CSV or Parquet) into ``survey_counts.csv`` with DuckDB.
 ``cxkit new-client DIR``
     Start a client folder from ``data/template``.
-``cxkit exercises [--out DIR]``
-    Write the student copies of the chapter notebooks (solutions replaced by stubs) to ``notebooks/exercises``.
+``cxkit exercises [--out DIR | --to DIR]``
+    Write the student copies of the chapter notebooks (solutions replaced by stubs) to ``notebooks/exercises``;
+    ``--to`` writes a student's own workspace outside the repository (the copies and the data they load).
+``cxkit grade DIR [--out DIR] [--language en|ru]``
+    Run every student's notebooks in DIR (one subfolder or notebook per student); write ``grades.csv`` and
+    ``grades.html``.
 ``cxkit refresh [NOTEBOOK ...]``
     Re-execute notebooks in place on the demo, so their committed outputs are current.
 ``cxkit demo [DIR]``
@@ -431,6 +435,11 @@ def main(argv: list[str] | None = None) -> int:
     aggregate_parser.add_argument("--frequency", default="quarter", choices=["month", "quarter", "year"])
     exercises_parser = commands.add_parser("exercises", help="write the student copies of the notebooks")
     exercises_parser.add_argument("--out", default=str(NOTEBOOKS / "exercises"))
+    exercises_parser.add_argument("--to", help="a student's own workspace, outside the kit's folder")
+    grade_parser = commands.add_parser("grade", help="run every student's notebooks and write the gradebook")
+    grade_parser.add_argument("folder", help="one subfolder (or one notebook) per student")
+    grade_parser.add_argument("--out", help="where grades.csv and grades.html go (default: the folder)")
+    grade_parser.add_argument("--language", default="en", choices=["en", "ru"])
     refresh_parser = commands.add_parser("refresh", help="re-execute notebooks in place on the demo (authors)")
     refresh_parser.add_argument("notebooks", nargs="*", type=Path)
     demo_parser = commands.add_parser("demo", help="rewrite the demo company's files")
@@ -463,10 +472,17 @@ def main(argv: list[str] | None = None) -> int:
             path = aggregate(args.survey, args.out, frequency=args.frequency)
             say(f"cxkit: {path} written in {time.perf_counter() - started:.1f} s")
         elif args.command == "exercises":
-            from cxlib.exercises import write_exercises
+            from cxlib.exercises import write_exercises, write_workspace
 
-            for path in write_exercises(NOTEBOOKS, Path(args.out)):
+            written = write_workspace(NOTEBOOKS, Path(args.to)) if args.to else write_exercises(NOTEBOOKS,
+                                                                                                 Path(args.out))
+            for path in written:
                 say(f"cxkit: student copy {path}")
+        elif args.command == "grade":
+            from cxlib.grade import write_gradebook
+
+            for path in write_gradebook(Path(args.folder), args.out and Path(args.out), args.language):
+                say(f"cxkit: {path}")
         elif args.command == "refresh":
             refresh_notebooks(args.notebooks)
         elif args.command == "demo":
