@@ -473,7 +473,7 @@ def test_demo_export_is_seeded_and_reads_through_the_contract(demo):
 def test_demo_plants_lower_nps_for_repeated_contacts(demo):
     survey_client, _, client = demo
     planted = demo_contacts.planted_gap(survey_client.survey)
-    assert -36 < planted < -32
+    assert -43 < planted < -39
     table = claims.adjust(contacts.history_claims(client.survey, client.contacts)).set_index(["metric", "to"])
     repeated = table.loc[("nps", "repeated")]
     assert repeated["significant"] and repeated["low"] <= planted <= repeated["high"]
