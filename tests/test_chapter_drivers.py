@@ -74,7 +74,7 @@ def first_number(cell: str) -> str:
 
 
 def test_demo_numbers_match_an_independent_computation():
-    client, family, chapter = built("demo")
+    client, _, chapter = built("demo")
     values, columns = raw_ratings(FOLDERS["demo"])
     complete = values.dropna()
     shares = dict(zip(columns, svd_shares(complete[columns].to_numpy(), complete["nps"].to_numpy())))
@@ -101,7 +101,7 @@ def test_demo_numbers_match_an_independent_computation():
 
 
 def test_demo_states_communication_as_the_one_key_driver_of_the_family():
-    client, family, chapter = built("demo")
+    _, family, chapter = built("demo")
     verdict = chapter.sections[0].blocks[1].text
     assert verdict.startswith("Keeping me informed is the key driver of NPS")
     assert f"({family.attrs['tested']} in all)" in verdict and "equal share of 20%" in verdict
@@ -140,7 +140,7 @@ def test_every_text_reads_as_words_in_the_clients_language(name):
         assert table.rows and all(all(cell.strip() for cell in row) for row in table.rows)
     if client.language == "ru":
         prose = [b.text for b in chapter.sections[0].blocks if b.kind == "paragraph"] + [chapter.title, chapter.lead]
-        assert all(re.search("[а-яё]", text, re.I) for text in prose)
+        assert all(re.search("[а-яё]", text, re.IGNORECASE) for text in prose)
         assert not any(re.search(r"\b(the|of|and|share)\b", text) for text in prose)
         assert chapter.sections[0].blocks[1].text.startswith("Ключевой фактор NPS — «Отношение сотрудников»")
         complete = raw_ratings(FOLDERS[name])[0].dropna()

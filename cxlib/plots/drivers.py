@@ -14,8 +14,19 @@ from matplotlib.axes import Axes
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 from cxlib import catalog
-from cxlib.plots.layout import _axes, _below, _chars, _chart, _locale_numbers, _marker, _no_data, _patch, \
-    _rows_height, _title, _yticks
+from cxlib.plots.layout import (
+    _axes,
+    _below,
+    _chars,
+    _chart,
+    _locale_numbers,
+    _marker,
+    _no_data,
+    _patch,
+    _rows_height,
+    _title,
+    _yticks,
+)
 from cxlib.plots.palette import GREY, NOTE, OKABE_ITO
 from cxlib.plots.words import _numbers, _wrap, as_drawn
 
