@@ -191,13 +191,18 @@ def first_contact_resolution(contacts: pd.DataFrame, *, by: str | None = None,
     """The share of contacts resolved at the first contact, among those whose flag is known: ``group``
     ("(all)" or each ``by`` value), ``resolved``, ``n`` (known flags), ``unknown`` (blank flags, left out of n),
     ``value``/``low``/``high`` (%, Wilson interval; NaN when no flag is known)."""
+    return flag_share(contacts, "resolved_first_time", by=by, level=level).rename(columns={"yes": "resolved"})
+
+
+def flag_share(contacts: pd.DataFrame, flag: str, *, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
+    """The share of contacts whose yes/no ``flag`` (``resolved_first_time``, ``reopened``, ``escalated``) is yes,
+    among those where it is known: ``group``, ``yes``, ``n``, ``unknown``, ``value``/``low``/``high`` (%, Wilson)."""
     rows = []
     for group, part in _groups(contacts, by):
-        flag = part["resolved_first_time"]
-        known = flag.dropna().astype(bool)
-        rows.append({**_share_row(known.sum(), len(known), level, group=group, resolved=int(known.sum())),
-                     "unknown": int(flag.isna().sum())})
-    return pd.DataFrame(rows, columns=["group", "resolved", "n", "unknown", "value", "low", "high"])
+        known = part[flag].dropna().astype(bool)
+        rows.append({**_share_row(known.sum(), len(known), level, group=group, yes=int(known.sum())),
+                     "unknown": int(part[flag].isna().sum())})
+    return pd.DataFrame(rows, columns=["group", "yes", "n", "unknown", "value", "low", "high"])
 
 
 def quantile_interval(values: Sequence[float], q: float, level: float = 0.95) -> tuple[float, float, float]:

@@ -70,6 +70,18 @@ def test_first_contact_resolution_by_hand():
     assert (phone["resolved"], phone["n"], phone["unknown"]) == (2, 4, 1)
 
 
+def test_escalated_and_reopened_shares_by_hand():
+    # escalated: K5 yes; K3 blank; the other eight no -> 1 of 9
+    row = contacts.flag_share(HAND, "escalated").iloc[0]
+    assert (row["yes"], row["n"], row["unknown"]) == (1, 9, 1)
+    reopened = HAND.assign(reopened=pd.array([True, True, True, False, False, False, None, None, False, False],
+                                             dtype="boolean"))
+    row = contacts.flag_share(reopened, "reopened").iloc[0]
+    assert (row["yes"], row["n"], row["unknown"]) == (3, 8, 2)
+    low, high = _wilson(3, 8)
+    assert (row["low"], row["high"]) == pytest.approx((low, high), abs=1e-9)
+
+
 def test_unknown_flags_alone_say_unknown_not_zero():
     row = contacts.first_contact_resolution(HAND.assign(resolved_first_time=pd.NA)).iloc[0]
     assert row["n"] == 0 and row["unknown"] == 10 and math.isnan(row["value"])
