@@ -134,11 +134,22 @@ def driver_claims(source: Any, outcome: str | None = None, drivers: Sequence[str
         table = _table(source, outcome, drivers, language, options)
     except DriverError as error:
         return _empty(str(error), outcome=outcome, reason=error.reason)
-    return _rows(table, outcome)
+    return from_table(table, outcome)
 
 
-def _rows(table: pd.DataFrame, outcome: str) -> pd.DataFrame:
-    """The claim rows of a relative-importance table."""
+def from_table(table: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
+    """The claim rows of a table :func:`cxlib.drivers.key_drivers` (or ``relative_importance``) already computed.
+
+    For a caller that needs the table itself too (the journey's importance) and should not bootstrap twice.
+    ``outcome`` defaults to the table's own (``attrs["outcome"]``).
+
+    Examples
+    --------
+    >>> table = key_drivers(client, "nps")                                # doctest: +SKIP
+    >>> from_table(table).equals(driver_claims(client, "nps"))            # doctest: +SKIP
+    True
+    """
+    outcome = outcome or table.attrs["outcome"]
     k = len(table)
     equal = 100 / k
     excess = table["weight"] - table["weight"].mean()

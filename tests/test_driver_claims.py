@@ -133,3 +133,5 @@ def test_a_client_and_its_survey_give_the_same_claims(demo):
     from_client = driver_claims.driver_claims(client, "csat", replicates=200)
     from_frame = driver_claims.driver_claims(client.survey, "csat", replicates=200)
     pd.testing.assert_frame_equal(from_client, from_frame)
+    table = cxlib.drivers.key_drivers(client, "csat", replicates=200)
+    pd.testing.assert_frame_equal(driver_claims.from_table(table), from_client)
