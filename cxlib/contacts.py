@@ -39,6 +39,7 @@ from scipy import stats
 
 from cxlib import catalog, voice
 from cxlib.claims import COLUMNS, METHODS, contrast
+from cxlib.client.counts import period_labels
 from cxlib.metrics import share
 from cxlib.wording import Words
 
@@ -444,8 +445,7 @@ def scorecard_rows(contacts: pd.DataFrame, config: dict[str, Any], *, level: flo
     :func:`cxlib.scorecard.derive`, with ``source`` "contacts.csv". A period with no known flag or no closed
     contact has no row: unknown is never zero.
     """
-    from cxlib.client.counts import period_labels  # the loader's own labels, so the scorecard's periods match
-
+    # the loader's own labels, so the rows meet scorecard.csv's periods
     periods = period_labels(contacts["opened_at"], config["periods"]["frequency"], config["periods"]["labels"])
     days = _hours(contacts) / float(thresholds()["hours_per_day"])
     rows = []
