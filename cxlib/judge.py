@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers as numeric
 import re
 from typing import Any
 
@@ -72,7 +73,7 @@ def _choice(spec: dict[str, Any], value: Any, derived: Any, words: Words) -> tup
 def _number(spec: dict[str, Any], value: Any, derived: Any, words: Words) -> tuple[bool, str]:
     expected = float(derived if derived is not None else spec["expected"])
     tolerance = float(spec.get("tolerance", 0))
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, numeric.Real) and not isinstance(value, bool):  # numpy's numbers too
         given = [rubric.Number(float(value), False, False)]
     else:
         given = rubric.numbers(str(value)) if isinstance(value, str) else []

@@ -219,12 +219,14 @@ def judge_claim(text: str, claim: Claim, vocab: dict[str, Any]) -> list[str]:
     if "direction" in claim.needs and not told["direction"]:
         problems.append("missing_direction")
     if "number" in claim.needs and target.size is not None:
-        problems += _number_problem(told["numbers"], [abs(target.size)], claim.tolerance)
+        problems += _number_problem(told["numbers"], [abs(target.size)], claim.tolerance, vocab)
     return list(dict.fromkeys(problems))
 
 
-def _number_problem(given: list[Number], evidence: list[float], tolerance: float) -> list[str]:
+def _number_problem(given: list[Number], evidence: list[float], tolerance: float, vocab: dict[str, Any]) -> list[str]:
     counted = [n for n in given if not n.year]
+    if len(counted) > int(vocab["max_numbers"]):  # a row of numbers hoping one fits is not evidence
+        return ["too_many_numbers"]
     if any(abs(abs(n.value) - e) <= tolerance for n in counted for e in evidence):
         return []
     if not counted:
@@ -261,7 +263,7 @@ def judge_action(text: str, action: Action, vocab: dict[str, Any]) -> list[str]:
             problems.append("harmful_action")
     if not find(tokens(text), compile_terms(list(action.actions))):
         problems.append("missing_action")
-    problems += _number_problem(numbers(text), list(action.evidence), action.tolerance)
+    problems += _number_problem(numbers(text), list(action.evidence), action.tolerance, vocab)
     return list(dict.fromkeys(problems))
 
 

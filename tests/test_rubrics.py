@@ -78,6 +78,7 @@ def sentence_answers(f: dict) -> tuple[list[str], list[str]]:
                  f"NPS в канале «{ru}» {verb_ru} на {size} п., но это не значимо.",
                  f"NPS в канале «{ru}» {wrong_ru} на {size} п., изменение значимо.",
                  "No channel changed significantly in the last quarter.",
+                 f"{en.capitalize()} NPS {verb} by " + " ".join(str(n) for n in range(1, 60)) + " points, real.",
                  "NPS fell a lot."]
         return right, gamed
     largest = f["largest"]
