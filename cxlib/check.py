@@ -21,8 +21,9 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from cxlib import catalog, rubric
 from cxlib.wording import Numbers, Words

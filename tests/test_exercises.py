@@ -11,8 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 import cxlib
-from cxlib import catalog
-from cxlib import check
+from cxlib import catalog, check
 from cxlib.check import MIMETYPE, answer
 from cxlib.exercises import STUB, strip_solutions, write_exercises, write_workspace
 

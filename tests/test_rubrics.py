@@ -62,10 +62,10 @@ def sentence_answers(f: dict) -> tuple[list[str], list[str]]:
         en, ru, size = names(channel)["en"], names(channel)["ru"], f"{abs(diff):.0f}"
         verb, wrong_verb = ("fell", "rose") if diff < 0 else ("rose", "fell")
         verb_ru, wrong_ru = ("снизился", "вырос") if diff < 0 else ("вырос", "снизился")
-        right = [f"NPS in the {en} channel {verb} by about {size} points in the last quarter, a real change "
-                 f"(significant after Holm's correction); the company-wide change is within noise.",
-                 f"The {en} channel's NPS {'dropped' if diff < 0 else 'jumped'} {size} points in Q4 "
-                 f"(Holm-adjusted p < 0.001)",
+        right = [(f"NPS in the {en} channel {verb} by about {size} points in the last quarter, a real change "
+                  f"(significant after Holm's correction); the company-wide change is within noise."),
+                 (f"The {en} channel's NPS {'dropped' if diff < 0 else 'jumped'} {size} points in Q4 "
+                  f"(Holm-adjusted p < 0.001)"),
                  f"{en.capitalize()} NPS {verb} {size} points; nonetheless it is no fluke: the test says it is real.",
                  f"NPS в канале «{ru}» {verb_ru} на {size} п. в 4 кв. 2025 — это значимое изменение, не шум.",
                  f"{ru.capitalize()}: NPS {verb_ru} на {size} пунктов, изменение статистически значимо."]
@@ -84,8 +84,8 @@ def sentence_answers(f: dict) -> tuple[list[str], list[str]]:
     largest = f["largest"]
     diff = f["diffs"][largest]
     en, ru, size = names(largest)["en"], names(largest)["ru"], f"{abs(diff):.0f}"
-    right = [f"No channel's NPS changed significantly in the last quarter: even the {en} channel's move of {size} "
-             f"points is within noise.",
+    right = [(f"No channel's NPS changed significantly in the last quarter: even the {en} channel's move of "
+              f"{size} points is within noise."),
              "None of the channels changed significantly in Q4 2025; what moved is chance.",
              f"Ни в одном канале NPS в 4 кв. 2025 значимо не изменился: движение в канале «{ru}» на {size} п. — шум.",
              "Ни один канал не показал значимого изменения NPS, это случайные колебания."]
@@ -100,8 +100,8 @@ def sentence_answers(f: dict) -> tuple[list[str], list[str]]:
 def recommendation_answers(f: dict, client) -> tuple[list[str], list[str]]:
     """Right and gamed answers to 06.2: the worst-announced touchpoint's share, computed above."""
     share, touchpoint = f"{f['share']:.0f}", f["touchpoint"]
-    right = [f"Announce every delay at {touchpoint} before the customer asks: only {share}% of delays are "
-             f"announced in advance."]
+    right = [(f"Announce every delay at {touchpoint} before the customer asks: only {share}% of delays are "
+              f"announced in advance.")]
     if client.language == "ru":
         right = [f"Сообщать о каждой задержке в точке «{name}» заранее: сейчас объявлено лишь {share}% задержек."
                  for name in _touchpoint_names(client, touchpoint)]
@@ -169,7 +169,7 @@ def test_years_quarters_and_p_values_are_not_answers():
 
 
 def test_known_wrong_answer_gets_its_own_hint(case):
-    name, client, _ = case
+    _, client, _ = case
     verdict = answer("01.1", "c", client)
     assert verdict.status == "wrong" and ("Prime" in verdict.message or "Расцвет" in verdict.message)
 
