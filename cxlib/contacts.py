@@ -261,18 +261,26 @@ def resolution_time(contacts: pd.DataFrame, *, by: str | None = None, level: flo
 # --------------------------------------------------------------------------- customers
 
 
-def per_customer(contacts: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
-    """Contacts per customer: ``contacts`` ("1", "2", ..., "5+", "mean"), ``customers``, ``n`` (customers with a
-    contact), ``value``/``low``/``high`` (% of customers, Wilson; for the mean, contacts with a t interval).
-    Contacts naming no customer are left out and counted in ``attrs["anonymous"]``."""
+def per_customer(contacts: pd.DataFrame, customers: pd.DataFrame | None = None, *,
+                 level: float = 0.95) -> pd.DataFrame:
+    """Contacts per customer: ``contacts`` ("0", "1", ..., "5+", "mean"), ``customers``, ``n``,
+    ``value``/``low``/``high`` (% of customers, Wilson; for the mean, contacts with a t interval).
+
+    Without ``customers`` (customers.csv) the customers are those the export names, so "0" is unknown (NaN);
+    with it, every customer of the table counts, a customer the export never names with 0 contacts. Contacts
+    naming no customer are left out and counted in ``attrs["anonymous"]``.
+    """
     named = _named(contacts)
     counts = named.groupby("customer_id").size()
+    if customers is not None and len(customers):
+        known = customers["customer_id"].astype(str).str.strip()
+        counts = counts.reindex(sorted(set(known) | set(counts.index)), fill_value=0)
     top, n = int(thresholds()["per_customer_top"]), len(counts)
     rows = []
-    for k in range(1, top + 1):
+    for k in range(0, top + 1):
         hits = int((counts >= k).sum()) if k == top else int((counts == k).sum())
         label = f"{k}+" if k == top else str(k)  # codes; the reader's words are [texts] more and mean
-        rows.append(_share_row(hits, n, level, contacts=label, customers=hits))
+        rows.append(_share_row(hits, n if k or customers is not None else 0, level, contacts=label, customers=hits))
     mean = float(counts.mean()) if n else math.nan
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * counts.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
     rows.append({"contacts": "mean", "customers": n, "n": n, "value": mean, "low": mean - half, "high": mean + half})
@@ -313,20 +321,27 @@ def repeat_flags(contacts: pd.DataFrame, *, window_days: float | None = None) ->
     return flag.reindex(contacts.index)
 
 
-def histories(contacts: pd.DataFrame) -> pd.DataFrame:
+def histories(contacts: pd.DataFrame, customers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each customer's contact history over the export: ``one``, ``repeated`` (two or more) or ``escalated``
-    (any contact escalated), with ``contacts`` and ``escalation_unknown`` (contacts whose flag is blank)."""
+    (any contact escalated), with ``contacts`` and ``escalation_unknown`` (contacts whose flag is blank); with
+    ``customers`` (customers.csv), its customers the export never names too, as ``none``."""
     named = _named(contacts)
-    codes, customers = pd.factorize(named["customer_id"], sort=True)
+    codes, names = pd.factorize(named["customer_id"], sort=True)
     escalated = named["escalated"].astype("boolean")
-    count = np.bincount(codes, minlength=len(customers))
+    count = np.bincount(codes, minlength=len(names))
     any_escalated = np.bincount(codes, weights=escalated.fillna(False).to_numpy(dtype=float),
-                                minlength=len(customers)) > 0
+                                minlength=len(names)) > 0
     repeated = count >= int(thresholds()["repeated_min"])
-    return pd.DataFrame({"customer_id": pd.Series(customers, dtype="str"), "contacts": count,
-                         "history": np.where(any_escalated, "escalated", np.where(repeated, "repeated", "one")),
-                         "escalation_unknown": np.bincount(codes, weights=escalated.isna().to_numpy(dtype=float),
-                                                           minlength=len(customers)).astype(int)})
+    table = pd.DataFrame({"customer_id": pd.Series(names, dtype="str"), "contacts": count,
+                          "history": np.where(any_escalated, "escalated", np.where(repeated, "repeated", "one")),
+                          "escalation_unknown": np.bincount(codes, weights=escalated.isna().to_numpy(dtype=float),
+                                                            minlength=len(names)).astype(int)})
+    if customers is None:
+        return table
+    silent = sorted(set(customers["customer_id"].astype(str).str.strip()) - set(table["customer_id"]) - {""})
+    none = pd.DataFrame({"customer_id": pd.Series(silent, dtype="str"), "contacts": 0, "history": "none",
+                         "escalation_unknown": 0})
+    return pd.concat([table, none], ignore_index=True).sort_values("customer_id", ignore_index=True)
 
 
 def latest_scores(survey: pd.DataFrame, metric: str) -> pd.Series:

@@ -152,8 +152,15 @@ def test_histories_and_per_customer_by_hand():
     assert table["history"].to_dict() == {"c1": "repeated", "c2": "repeated", "c3": "escalated", "c4": "one",
                                           "c5": "one"}
     assert table.loc["c1", "escalation_unknown"] == 1
+    customers = pd.DataFrame({"customer_id": ["c1", "c2", "c3", "c4", "c5", "c6", "c7"]})
+    full = contacts.histories(HAND, customers).set_index("customer_id")
+    assert full.loc[["c6", "c7"], "history"].tolist() == ["none", "none"] and full.loc["c6", "contacts"] == 0
     per = contacts.per_customer(HAND).set_index("contacts")
     assert per.loc["1", "customers"] == 2 and per.loc["2", "customers"] == 2 and per.loc["3", "customers"] == 1
+    assert per.loc["0", "n"] == 0 and math.isnan(per.loc["0", "value"])  # who never called is unknown here
+    everyone = contacts.per_customer(HAND, customers).set_index("contacts")
+    assert everyone.loc["0", "customers"] == 2 and everyone.loc["0", "n"] == 7
+    assert everyone.loc["0", "value"] == pytest.approx(200 / 7) and everyone.loc["mean", "value"] == pytest.approx(9 / 7)
     assert per.loc["mean", "value"] == pytest.approx(9 / 5)
     assert per.attrs["anonymous"] == 1
     sd = np.std([3, 2, 2, 1, 1], ddof=1)
