@@ -15,6 +15,7 @@ import random
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cxlib import voice
@@ -76,7 +77,7 @@ def scores(frame: pd.DataFrame, language: str) -> tuple[pd.DataFrame, float, int
                           "recall": 100 * hit / (hit + missed)})
     table["f1"] = 2 * table["precision"] * table["recall"] / (table["precision"] + table["recall"])
     precision, recall = hit.sum() / (hit.sum() + extra.sum()), hit.sum() / (hit.sum() + missed.sum())
-    table.attrs.update(precision=precision, recall=recall)
+    table.attrs.update(precision=precision, recall=recall, interval=f1_interval(tagged, truth))
     return table.rename_axis("topic").reset_index(), 2 * precision * recall / (precision + recall), len(frame)
 
 
@@ -85,11 +86,23 @@ def heldout(language: str) -> pd.DataFrame:
     return pd.read_csv(FIXTURES / f"heldout_{language}.csv", keep_default_na=False, dtype=str)
 
 
+def f1_interval(tagged: pd.DataFrame, truth: pd.DataFrame, seed: int = 0, draws: int = 2000,
+                level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of the micro-F1, resampling comments (seeded, so the same every run)."""
+    rng = np.random.default_rng(seed)
+    got, true = tagged.to_numpy(), truth.to_numpy()
+    hit, extra, missed = (got & true).sum(axis=1), (got & ~true).sum(axis=1), (~got & true).sum(axis=1)
+    rows = rng.integers(0, len(got), size=(draws, len(got)))
+    h, e, m = hit[rows].sum(axis=1), extra[rows].sum(axis=1), missed[rows].sum(axis=1)
+    f1 = 2 * h / np.maximum(2 * h + e + m, 1)
+    return tuple(np.quantile(f1, [(1 - level) / 2, (1 + level) / 2]))
+
+
 def accuracy() -> None:
     for language in ("en", "ru"):
         frame = labelled(language)
         print(f"\n### {'English' if language == 'en' else 'Russian'}\n")
-        print("| comments | rows | precision | recall | micro-F1 |\n|---|---|---|---|---|")
+        print("| comments | rows | precision | recall | micro-F1 | 95% interval |\n|---|---|---|---|---|---|")
         parts = {"tuning (lists written with them in view)": frame[frame["split"] == "tune"],
                  "fresh (written after the first lists were frozen)": frame[frame["split"] == "fresh"],
                  "held-out (seven sectors, kept out of all tuning)": heldout(language)}
@@ -97,7 +110,9 @@ def accuracy() -> None:
         for name, part in parts.items():
             table, micro, rows = scores(part, language)
             tables[name.split(" (")[0]] = table
-            print(f"| {name} | {rows} | {table.attrs['precision']:.3f} | {table.attrs['recall']:.3f} | {micro:.3f} |")
+            low, high = table.attrs["interval"]
+            print(f"| {name} | {rows} | {table.attrs['precision']:.3f} | {table.attrs['recall']:.3f} | {micro:.3f} | "
+                  f"{low:.3f}–{high:.3f} |")
         for name in ("fresh", "held-out"):
             print(f"\n{name}:\n\n| topic | labelled | found | precision % | recall % | F1 % |\n|---|---|---|---|---|---|")
             for row in tables[name].itertuples():
