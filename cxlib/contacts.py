@@ -277,7 +277,7 @@ def per_customer(contacts: pd.DataFrame, customers: pd.DataFrame | None = None, 
         counts = counts.reindex(sorted(set(known) | set(counts.index)), fill_value=0)
     top, n = int(thresholds()["per_customer_top"]), len(counts)
     rows = []
-    for k in range(0, top + 1):
+    for k in range(top + 1):
         hits = int((counts >= k).sum()) if k == top else int((counts == k).sum())
         label = f"{k}+" if k == top else str(k)  # codes; the reader's words are [texts] more and mean
         rows.append(_share_row(hits, n if k or customers is not None else 0, level, contacts=label, customers=hits))

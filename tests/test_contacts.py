@@ -363,6 +363,24 @@ def test_a_good_export_loads_typed(tmp_path):
     assert "text" in table.columns  # an optional column the export lacks is there, blank
 
 
+def test_an_export_with_its_own_headers_is_mapped(tmp_path):
+    export = ("Ticket,Created,Closed,Source,Client,Category,Solved first time\n"
+              "T-1,01.03.2025 10:00,01.03.2025 12:30,phone,c1,billing,да\n"
+              "T-2,02.03.2025 09:00,,chat,,,нет\n")
+    folder = _folder(tmp_path, export)
+    with pytest.raises(cxlib.DataError) as caught:  # unmapped: the kit names the columns it needs and suggests
+        cxlib.load_client(folder)
+    assert "[columns.contacts] contact_id = \"ticket\"" in str(caught.value)
+    (folder / "client.toml").write_text(
+        'name = "X"\n[columns.contacts]\ncontact_id = "Ticket"\nopened_at = "Created"\nclosed_at = "Closed"\n'
+        'channel = "Source"\ncustomer_id = "Client"\ntopic = "Category"\nresolved_first_time = "Solved first time"\n',
+        encoding="utf-8")
+    table = cxlib.load_client(folder).contacts
+    assert table["opened_at"].iloc[0] == pd.Timestamp("2025-03-01 10:00")
+    assert contacts.resolution_time(table).iloc[0]["value"] == 2.5
+    assert contacts.first_contact_resolution(table).iloc[0][["resolved", "n"]].tolist() == [1, 2]
+
+
 def test_blank_flags_survive_the_run_cache(tmp_path):
     from cxlib.client.cache import read_cache, remove_cache, write_cache
 
