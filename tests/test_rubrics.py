@@ -138,6 +138,8 @@ def test_lead_recommendation(case):
                    "tea_leaf": "Stay flexible and adapt the service to each customer",
                    "volga_bank": "Наладить персонализацию через обратную связь"}
     right.append(f"{stage_words[name]}: only {f['share']:.0f}% of delays are announced in advance.")
+    if name == "demo":  # Russian on an English client: the words are read in either language
+        right.append(f"Создать отдел клиентского сервиса: заранее объявлено лишь {f['share']:.0f}% задержек.")
     for text in right:
         assert answer("06.2", text, client).correct, (name, text, answer("06.2", text, client))
     for text in gamed:
