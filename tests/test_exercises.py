@@ -141,3 +141,14 @@ def test_workspace_runs_outside_the_repository(tmp_path):
     with pytest.raises(ValueError):       # the committed copies stay the ones the tests check
         write_workspace(NOTEBOOKS, NOTEBOOKS / "mine")
     assert not (NOTEBOOKS / "mine").exists()
+
+
+def test_every_word_of_the_exercises_in_english_and_russian():
+    book = catalog.load("exercises")
+    keys = set(book["words"])
+    assert all(key[:-3] + "_ru" in keys for key in keys if key.endswith("_en")), "a [words] text lacks Russian"
+    for entry in book["exercises"]:
+        for field in ("hint", "model", "explain"):
+            assert entry[f"{field}_en"] and entry[f"{field}_ru"], (entry["id"], field)
+        for known in entry.get("wrong", []):
+            assert known["hint_en"] and known["hint_ru"], entry["id"]
