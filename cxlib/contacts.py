@@ -243,7 +243,8 @@ def quantile_interval(values: Sequence[float], q: float, level: float = 0.95) ->
 def resolution_time(contacts: pd.DataFrame, *, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
     """Hours from opening to closing, median and 90th percentile with order-statistic intervals: ``group``,
     ``quantile``, ``value``/``low``/``high`` (hours; ``high`` NaN when too few contacts bound it), ``coverage``
-    (the interval's exact confidence), ``n`` (closed contacts), ``open`` (still open, left out)."""
+    (the interval's exact confidence), ``n`` (closed contacts), ``open`` (still open, left out: while many are
+    open, the longest cases are missing and the quantiles understate the time, so read ``open`` beside them)."""
     hours = _hours(contacts)
     rows = []
     for group, part in _groups(contacts, by):
