@@ -87,8 +87,8 @@ def gaps(contacts: pd.DataFrame, survey: pd.DataFrame | None = None, language: s
         found["per_customer"] = found["repeat_contacts"] = gap("no_customers", language)
     elif repeat_flags(contacts).isna().all():
         found["repeat_contacts"] = gap("no_window", language, days=thresholds()["repeat_window_days"])
-    if survey is not None and ("customer_id" not in survey or not survey["customer_id"].astype(str).str.strip()
-                               .replace("nan", "").ne("").any()):
+    if survey is not None and ("customer_id" not in survey or all(latest_scores(survey, metric).empty
+                                                                  for metric in ("nps", "csat"))):
         found["history_claims"] = gap("no_link", language)
     return found
 

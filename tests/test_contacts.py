@@ -176,7 +176,9 @@ def test_what_cannot_be_computed_is_one_sentence_each():
                          "history_claims"}
     assert all(sentence.endswith(".") and "{" not in sentence for sentence in said.values())
     assert contacts.per_customer(blind)["n"].eq(0).all() and contacts.per_customer(blind)["value"].isna().all()
-    assert contacts.gaps(HAND, pd.DataFrame({"customer_id": ["c1"]})) == {}
+    assert contacts.gaps(HAND, pd.DataFrame({"customer_id": ["c1"], "nps": pd.array([7], dtype="Int64")})) == {}
+    assert list(contacts.gaps(HAND, pd.DataFrame({"customer_id": ["c1"], "nps": pd.array([None], dtype="Int64")})))\
+        == ["history_claims"]
     recent = HAND.assign(opened_at=pd.Timestamp("2025-01-01") + pd.to_timedelta(HAND.index, unit="h"),
                          customer_id=[f"c{i}" for i in HAND.index])
     assert set(contacts.gaps(recent)) == {"repeat_contacts"}
