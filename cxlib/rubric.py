@@ -115,6 +115,7 @@ class Number:
     value: float
     percent: bool
     year: bool
+    sign: int = 0  # −1 or +1 when written with a sign ("−35", "+12"), else 0
 
 
 def numbers(text: str) -> list[Number]:
@@ -128,7 +129,8 @@ def numbers(text: str) -> list[Number]:
         raw = match.group(1).replace("−", "-").replace(",", ".")
         value = float(raw)
         year = bool(re.fullmatch(r"(19|20)\d\d", raw)) and not match.group(2)
-        found.append(Number(value, bool(match.group(2)), year))
+        sign = -1 if raw.startswith("-") else 1 if raw.startswith("+") else 0
+        found.append(Number(value, bool(match.group(2)), year, sign))
     return found
 
 
@@ -216,7 +218,12 @@ def judge_claim(text: str, claim: Claim, vocab: dict[str, Any]) -> list[str]:
         problems.append("missing_entity")
     if "stance" in claim.needs and not told["stance"]:
         problems.append("missing_stance")
-    if "direction" in claim.needs and not told["direction"]:
+    # "−35 points" says the way by its sign when it is the change's own size
+    signed = {"down" if n.sign < 0 else "up" for n in told["numbers"] if n.sign and target.size is not None
+              and abs(abs(n.value) - abs(target.size)) <= claim.tolerance}
+    if target.direction and signed and signed != {target.direction}:
+        problems.append("wrong_direction")
+    if "direction" in claim.needs and not (told["direction"] or signed):
         problems.append("missing_direction")
     if "number" in claim.needs and target.size is not None:
         problems += _number_problem(told["numbers"], [abs(target.size)], claim.tolerance, vocab)

@@ -68,8 +68,10 @@ def sentence_answers(f: dict) -> tuple[list[str], list[str]]:
                   f"(Holm-adjusted p < 0.001)"),
                  f"{en.capitalize()} NPS {verb} {size} points; nonetheless it is no fluke: the test says it is real.",
                  f"NPS в канале «{ru}» {verb_ru} на {size} п. в 4 кв. 2025 — это значимое изменение, не шум.",
-                 f"{ru.capitalize()}: NPS {verb_ru} на {size} пунктов, изменение статистически значимо."]
+                 f"{ru.capitalize()}: NPS {verb_ru} на {size} пунктов, изменение статистически значимо.",
+                 f"{en.capitalize()}: {'−' if diff < 0 else '+'}{size} points, not a fluke (significant after Holm)."]
         gamed = [f"{en.capitalize()} NPS {wrong_verb} by {size} points in Q4, but it is only noise",
+                 f"{en.capitalize()}: {'+' if diff < 0 else '−'}{size} points, significant.",
                  f"{en} real significant test noise chance",
                  f"{en.capitalize()} NPS {verb} in 2025, a real change.",
                  f"{en.capitalize()} NPS {verb} by {size} points, but it is not real.",
