@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import nbformat
@@ -31,7 +30,7 @@ def volga():
 
 
 def test_tea_leaf_planted_findings(tea_leaf):
-    client, result = tea_leaf
+    _client, result = tea_leaf
     assert (result.lifecycle.verdict, result.lifecycle.stage) == ("stage", "infancy")
     assert result.pain_points.iloc[0]["touchpoint"] == "delivery"
     survey_claims = result.changes[result.changes["source"] == "survey"]
