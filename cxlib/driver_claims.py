@@ -28,7 +28,7 @@ Why this test and not another (measured in ``bench/bench_drivers.py``,
   explain nothing (every weight a small quadratic form of noise), the
   bootstrap overstates its spread, so the test is conservative. The same
   z-test on the share itself (``share − 1/k``) is not: dividing by a noisy R²
-  gave 9–12% false claims when no attribute mattered.
+  gave 10–13% false claims when no attribute mattered.
 
 Examples
 --------
