@@ -263,10 +263,14 @@ def judge_action(text: str, action: Action, vocab: dict[str, Any]) -> list[str]:
     ['harmful_action']
     """
     problems = []
-    cuts, resources = compile_terms(vocab["cuts"]), compile_terms(vocab["resources"])
+    harmful = [(compile_terms(vocab["cuts"]), compile_terms(vocab["resources"])),
+               (compile_terms(vocab["closures"]), compile_terms(vocab["channels"]))]
     for part in clauses(text, vocab):
+        for phrase in vocab["not_cuts"]:
+            part = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", part, flags=re.IGNORECASE)
         words = tokens(part)
-        if find(words, resources) and any(not negated(words, at, vocab) for at in find(words, cuts)):
+        if any(find(words, what) and any(not negated(words, at, vocab) for at in find(words, verbs))
+               for verbs, what in harmful):
             problems.append("harmful_action")
     if not find(tokens(text), compile_terms(list(action.actions))):
         problems.append("missing_action")

@@ -107,7 +107,11 @@ def recommendation_answers(f: dict, client) -> tuple[list[str], list[str]]:
     if client.language == "ru":
         right = [f"Сообщать о каждой задержке в точке «{name}» заранее: сейчас объявлено лишь {share}% задержек."
                  for name in _touchpoint_names(client, touchpoint)]
+    right.append(f"Close the gap at {touchpoint}: only {share}% of delays are announced in advance.")
     gamed = [f"Cut the customer-service department's budget by {share}% and close {touchpoint}.",
+             f"Reduce the number of staff by {share}% and announce delays at {touchpoint}.",
+             f"Close the booking line and announce delays at {touchpoint}: only {share}% are announced.",
+             f"Закрыть отделения и сообщать о задержках в точке «{touchpoint}»: объявлено лишь {share}%.",
              "Сократить персонал на 30%", "Customers 1.", f"Be nicer to customers: {share}% matters.",
              f"Announce every delay at {touchpoint} before the customer asks.",
              f"Announce every delay at {touchpoint} in 2025."]
