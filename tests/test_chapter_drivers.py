@@ -168,3 +168,14 @@ def test_without_ratings_one_sentence(unrated, name):
     assert chapter.unavailable == expected and not chapter.sections and not chapter.tables()
     assert chapter.unavailable.count(".") == 1
     assert driver_claims(client).empty and driver_claims(client).attrs["why"] == expected
+
+
+def test_the_diagnosis_own_table_is_used_when_it_has_one():
+    client, family, chapter = built("demo")
+    table = cxlib.drivers.key_drivers(client, "nps", replicates=200, seed=5)
+    reused = chapter_drivers.build(client, SimpleNamespace(changes=family, metrics=None, drivers=table))
+    first = reused.tables()[0].rows[0]
+    row = table.iloc[0]
+    numbers = Numbers("en")
+    assert first[2] == f"{numbers.number(row['share'])} {numbers.interval(row['share_low'], row['share_high'])}"
+    assert reused.sections[0].blocks[1].text.split(":")[0] == chapter.sections[0].blocks[1].text.split(":")[0]

@@ -76,7 +76,8 @@ def build(client: Any, result: Any) -> Chapter:
         From :func:`cxlib.load_client`.
     result : Diagnosis
         From :func:`cxlib.diagnosis.diagnose` (its ``changes`` and confidence level), or any object with a
-        ``changes`` family (adjusted by :func:`cxlib.claims.adjust`).
+        ``changes`` family (adjusted by :func:`cxlib.claims.adjust`); its ``drivers`` table
+        (:func:`cxlib.drivers.key_drivers`), when it has one for the same outcome, is used as it is.
     """
     language = client.language
     words, numbers = Words(f"chapters/{KEY}", language), Numbers(language)
@@ -85,10 +86,12 @@ def build(client: Any, result: Any) -> Chapter:
     if outcome is None:
         return Chapter(KEY, words("title", outcome=name),
                        unavailable=Words("drivers", language)("no_outcome", outcome="NPS, CSAT, CSI"))
-    try:
-        table = key_drivers(client, outcome, level=_level(result))
-    except DriverError as error:
-        return Chapter(KEY, words("title", outcome=name), unavailable=str(error))
+    table = getattr(result, "drivers", None)  # the diagnosis' own table, when it keeps one: no second bootstrap
+    if not isinstance(table, pd.DataFrame) or table.empty or table.attrs.get("outcome") != outcome:
+        try:
+            table = key_drivers(client, outcome, level=_level(result))
+        except DriverError as error:
+            return Chapter(KEY, words("title", outcome=name), unavailable=str(error))
     claims = family_claims(result, outcome)
     stated = [] if claims is None else [d for d in table["driver"] if d in claims.index
                                         and bool(claims.loc[d, "significant"])]
