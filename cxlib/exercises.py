@@ -133,5 +133,6 @@ def write_workspace(notebooks: Path, to: Path) -> list[Path]:
         raise FileExistsError(f"{to} already holds your notebooks ({', '.join(taken)}): nothing was overwritten; "
                               f"choose a new folder, or move the old one away first")
     for name in WORKSPACE_DATA:
-        shutil.copytree(kit / "data" / name, to / "data" / name, dirs_exist_ok=True)
+        if name == "demo" or (kit / "data" / name).is_dir():  # an installed kit ships the demo, not the cases
+            shutil.copytree(kit / "data" / name, to / "data" / name, dirs_exist_ok=True)
     return write_exercises(notebooks, to, to / "data")

@@ -89,6 +89,7 @@ def sentence_answers(f: dict) -> tuple[list[str], list[str]]:
     right = [(f"No channel's NPS changed significantly in the last quarter: even the {en} channel's move of "
               f"{size} points is within noise."),
              "None of the channels changed significantly in Q4 2025; what moved is chance.",
+             "All channels' changes in Q4 are within noise.",
              f"Ни в одном канале NPS в 4 кв. 2025 значимо не изменился: движение в канале «{ru}» на {size} п. — шум.",
              "Ни один канал не показал значимого изменения NPS, это случайные колебания."]
     gamed = [f"NPS in the {en} channel moved {size} points in Q4, a real change (p < 0.001).",
