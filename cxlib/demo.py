@@ -21,9 +21,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from cxlib import catalog
 from cxlib.cases import Profile, profiles
+from cxlib.demo_components import components_for
+from cxlib.demo_contacts import contacts_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -333,6 +336,11 @@ def write_profile(profile: Profile, folder: str | Path) -> Path:
     _write_csv(folder / "journey.csv", _journey(p, np.random.default_rng([seed, 4])), columns("journey"))
     _write_csv(folder / "mystery_shopping.csv", _mystery_shopping(p, np.random.default_rng([seed, 5])),
                columns("mystery_shopping"))
+    if p.contacts:  # drawn from the survey as written, so the survey needs no change for it
+        contacts = contacts_for(pd.DataFrame(survey), pd.DataFrame(customers), seed=seed + 9)
+        contacts.to_csv(folder / "contacts.csv", index=False, lineterminator="\n")
+    if p.components:
+        components_for(seed).to_csv(folder / "components.csv", index=False, lineterminator="\n")
     (folder / "client.toml").write_text(p.client_toml, encoding="utf-8")
     return folder
 

@@ -39,6 +39,7 @@ import pandas as pd
 
 from cxlib import actions, catalog, journey, lifecycle, scorecard, spc, voice
 from cxlib import components as service_components
+from cxlib import contacts as support_contacts
 from cxlib import claims as claim_family
 from cxlib import survey as survey_analysis
 from cxlib.actions import TOP_COMMENT_TOPICS, TOP_PAIN_POINTS, TOP_SCORECARD_ITEMS, Action, text  # noqa: F401
@@ -303,6 +304,18 @@ def _components_part(draft: _Draft) -> Any:
     return result
 
 
+def _contacts_part(draft: _Draft) -> None:
+    """Survey NPS and CSAT by contact history (``contacts.csv``), as claims of the family."""
+    client = draft.client
+    if not len(client.contacts):
+        draft.skipped.append(support_contacts.gap("no_contacts", draft.language))
+        return
+    survey = client.survey if client.has_rows else None
+    draft.skipped += list(support_contacts.gaps(client.contacts, survey, draft.language).values())
+    if survey is not None:
+        draft.add_claims(support_contacts.history_claims(survey, client.contacts, level=draft.level))
+
+
 def _claim_id(table: pd.DataFrame, source: str, metric: str, kind: str, group: str) -> str | None:
     match = table[(table["source"] == source) & (table["metric"] == metric) & (table["kind"] == kind)
                   & (table["group"] == group)]
@@ -336,6 +349,7 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
     loop, loyalty, value = _customers_part(draft, present)
     card, gap = _scorecard_part(draft)
     parts = _components_part(draft)
+    _contacts_part(draft)
     _more_claims(draft, present)
 
     # one family: every claim the report may state, adjusted together

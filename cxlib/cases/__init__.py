@@ -122,6 +122,8 @@ class Profile:
     ratings: tuple[Rating, ...] = ()                                # attribute ratings, from their own stream
     outage: Outage | None = None                                    # a special-cause month, from its own stream
     themes: tuple[Theme, ...] = ()                                  # planted comment subjects, from their own stream
+    contacts: bool = False          # write contacts.csv (cxlib.demo_contacts), from its own stream
+    components: bool = False        # write components.csv (cxlib.demo_components), from its own stream
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -290,4 +290,6 @@ PROFILE = Profile(
     ratings=RATINGS,
     outage=OUTAGE,
     themes=THEMES,
+    contacts=True,
+    components=True,
 )

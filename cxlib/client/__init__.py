@@ -143,7 +143,7 @@ class Client:
         ``"rows"`` (one row per response), the survey columns ``"reason_code"``,
         ``"followed_up_at"``, ``"customer_id"``, ``"comment"``, and the optional
         files ``"customers"``, ``"journey"``, ``"lifecycle"``, ``"scorecard"``,
-        ``"mystery_shopping"``.
+        ``"mystery_shopping"``, ``"contacts"``, ``"components"``.
 
         Examples
         --------
