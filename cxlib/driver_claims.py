@@ -125,6 +125,8 @@ def driver_claims(source: Any, outcome: str | None = None, drivers: Sequence[str
     if outcome is None:
         outcome = default_outcome(source) if hasattr(source, "survey") else None
     name = OUTCOME_NAMES.get(outcome or "", outcome or "")
+    if not getattr(source, "has_rows", True):
+        return _empty(Words("drivers", language)("counts_only", outcome=name or "NPS"), outcome=outcome)
     survey = source.survey if hasattr(source, "survey") else source
     if outcome is None or outcome not in survey or not survey[outcome].notna().any():
         return _empty(Words("drivers", language)("no_outcome", outcome=name or "NPS, CSAT, CSI"), outcome=outcome)

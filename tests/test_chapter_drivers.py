@@ -179,3 +179,14 @@ def test_the_diagnosis_own_table_is_used_when_it_has_one():
     numbers = Numbers("en")
     assert first[2] == f"{numbers.number(row['share'])} {numbers.interval(row['share_low'], row['share_high'])}"
     assert reused.sections[0].blocks[1].text.split(":")[0] == chapter.sections[0].blocks[1].text.split(":")[0]
+
+
+@pytest.mark.parametrize("shape, key", [("counts_only", "counts_only"), ("only_ces", "no_outcome")])
+def test_counts_or_no_outcome_is_one_sentence(tmp_path, shape, key):
+    from support import shapes
+
+    client = cxlib.load_client(shapes.make(shape, tmp_path / shape))
+    chapter = chapter_drivers.build(client, SimpleNamespace(changes=None, metrics=None))
+    assert chapter.unavailable and not chapter.sections and chapter.unavailable.count(".") == 1
+    assert chapter.unavailable == driver_claims(client).attrs["why"]
+    assert chapter.unavailable.startswith(Words("drivers", "en")(key, outcome="X").split(" ")[0])

@@ -84,8 +84,10 @@ def build(client: Any, result: Any) -> Chapter:
     outcome = default_outcome(client)
     name = OUTCOME_NAMES.get(outcome or "nps", outcome)
     if outcome is None:
+        why = "no_outcome" if client.has_rows else "counts_only"
         return Chapter(KEY, words("title", outcome=name),
-                       unavailable=Words("drivers", language)("no_outcome", outcome="NPS, CSAT, CSI"))
+                       unavailable=Words("drivers", language)(why, outcome="NPS, CSAT, CSI" if client.has_rows
+                                                              else name))
     table = getattr(result, "drivers", None)  # the diagnosis' own table, when it keeps one: no second bootstrap
     if not isinstance(table, pd.DataFrame) or table.empty or table.attrs.get("outcome") != outcome:
         try:
