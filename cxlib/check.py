@@ -228,6 +228,53 @@ def nps_sentence_rubric(client) -> rubric.Claim:
     return rubric.Claim("none", tuple(subjects), ("entity", "stance"), model=model)
 
 
+def _unsupplied(client, need: str) -> None:
+    """Raise the client's one sentence saying the file an exercise needs was not supplied."""
+    if gap := client.lacks(need):
+        raise ValueError(gap)
+
+
+def repeat_contact_gap(client) -> float:
+    """NPS points between customers with repeated contacts and customers without contacts (each counted once)."""
+    from cxlib import contacts
+
+    _unsupplied(client, "contacts")
+    claims = contacts.history_claims(client.survey, client.contacts)
+    row = claims[(claims["metric"] == "nps") & (claims["group"] == "repeated")]
+    if row.empty:
+        raise ValueError(contacts.gap("no_link", client.language))
+    return float(row["diff"].iloc[0])
+
+
+def weakest_component(client) -> list[str]:
+    """The component the self-assessment names as weakest (its key and names), or "insufficient"."""
+    from cxlib import components
+
+    _unsupplied(client, "components")
+    result = components.assess(client.components, client.config, language=client.language)
+    if result.insufficient:
+        return ["insufficient", "insufficient evidence", "недостаточно данных"]
+    names = [str(components.components(lang).loc[result.weakest, "name"]).lower() for lang in ("en", "ru")]
+    return list(dict.fromkeys([result.weakest, *names]))
+
+
+def top_key_driver(client) -> list[str]:
+    """The rating the report's family states as the top key driver (column, attribute, name), or "none"."""
+    from cxlib.driver_claims import SOURCE, driver_claims, key_drivers_of
+
+    family = _diagnosis(client).changes
+    if not (family["source"] == SOURCE).any():  # nothing weighed: say why, never "no key driver"
+        raise ValueError(driver_claims(client).attrs.get("why") or Words("drivers", client.language)(
+            "no_drivers", outcome="NPS"))
+    stated = key_drivers_of(family)
+    if stated.empty:
+        return ["none", "no driver", "ни один"]
+    column = str(stated.iloc[0]["group"])
+    rating = client.ratings.set_index("column").loc[column]
+    return list(dict.fromkeys([column, column.removeprefix("rating_").replace("_", " "),
+                               str(rating["attribute"]).replace("_", " "), str(rating["name"]).lower()]))
+
+
 EVIDENCE_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|points?\b|п\.)")
 
 
@@ -252,7 +299,8 @@ def lead_recommendation_rubric(client) -> rubric.Action:
 COMPUTE: dict[str, Callable] = {f.__name__: f for f in (
     lifecycle_margin, stage_owner_option, worst_financial_metric, delivery_gap_points, top_pain_point,
     company_change_real, changed_channel, sample_size_45_35_20, nps_sentence_rubric, lead_recommendation_rubric,
-    second_recommendation_chapter, top_complaint_topic, top_complaint_stage, commented_share)}
+    second_recommendation_chapter, top_complaint_topic, top_complaint_stage, commented_share,
+    repeat_contact_gap, weakest_component, top_key_driver)}
 
 
 # --------------------------------------------------------------------------- checking
