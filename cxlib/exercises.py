@@ -5,6 +5,10 @@ In the master notebooks a solution sits between ``### BEGIN SOLUTION`` and
 harmless stub, ``answer = ...  # your answer here`` for the last name the
 solution assigns (the answer its check cell reads), so the check says "not
 solved yet" instead of failing.
+Prose that interprets the demo company's numbers (cells tagged ``teaching``) would
+hand the student the answers ("28 points ahead"): in the copy its headings stay and
+each paragraph becomes "Write your interpretation here" (English or Russian, by the
+notebook's language, ``metadata.cxkit.language``, English by default).
 Outputs are cleared. ``cxkit exercises`` writes the copies to
 ``notebooks/exercises/``; a test fails when the committed copies are stale.
 ``cxkit exercises --to DIR`` (:func:`write_workspace`) writes a student's own
@@ -30,6 +34,10 @@ import nbformat
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
 ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)", re.MULTILINE)
 STUB = "...  # your answer here"
+TEACHING = "teaching"  # the tag of prose interpreting the demo's numbers: replaced in student copies
+EXERCISE = "student"  # the tag of exercises, checks and quizzes: left out of a client's run
+# Until cxlib/catalog/exercises.toml [words] holds `interpret_en`/`interpret_ru`, these are the texts.
+INTERPRET = {"en": "*Write your interpretation here.*", "ru": "*Напишите здесь свою интерпретацию.*"}
 
 
 def strip_solutions(source: str) -> str:
@@ -41,10 +49,56 @@ def strip_solutions(source: str) -> str:
     return SOLUTION.sub(stub, source).rstrip("\n")
 
 
+def interpret_placeholder(language: str = "en") -> str:
+    """The line that takes the place of the demo's interpretation in a student copy.
+
+    Examples
+    --------
+    >>> interpret_placeholder("en")
+    '*Write your interpretation here.*'
+    """
+    from cxlib.wording import Words
+
+    try:
+        return Words("exercises", language, "words")("interpret")
+    except (KeyError, ValueError):  # the catalogue does not hold the text yet
+        return INTERPRET.get(language, INTERPRET["en"])
+
+
+def without_interpretation(source: str, language: str = "en") -> str:
+    """A ``teaching`` cell for the student: its headings kept, each run of prose between them a placeholder.
+
+    Examples
+    --------
+    >>> print(without_interpretation("## What this means\\n\\n- Go-Go, 28 points ahead"))
+    ## What this means
+    <BLANKLINE>
+    *Write your interpretation here.*
+    """
+    blocks: list[str] = []
+    for line in source.splitlines():
+        if line.startswith("#"):
+            blocks.append(line)
+        elif line.strip() and (not blocks or blocks[-1].startswith("#")):
+            blocks.append(interpret_placeholder(language))
+    return "\n\n".join(blocks)
+
+
+def notebook_language(notebook: nbformat.NotebookNode) -> str:
+    """The language of a notebook's prose: ``metadata.cxkit.language``, English when unset."""
+    return str(notebook.metadata.get("cxkit", {}).get("language", "en"))
+
+
 def student_notebook(master: nbformat.NotebookNode, client_dir: str = "../../data/demo") -> nbformat.NotebookNode:
-    """The student copy of one master notebook (it lives one folder deeper, so the default client moves too)."""
+    """The student copy of one master notebook (it lives one folder deeper, so the default client moves too).
+
+    Solutions become stubs, the demo's interpretation (``teaching`` cells) a placeholder, outputs are cleared.
+    """
     notebook = copy.deepcopy(master)
+    language = notebook_language(master)
     for cell in notebook.cells:
+        if cell.cell_type == "markdown" and TEACHING in cell.metadata.get("tags", []):
+            cell.source = without_interpretation(cell.source, language)
         if cell.cell_type != "code":
             continue
         if "parameters" in cell.metadata.get("tags", []):
@@ -66,13 +120,15 @@ def without_exercises(master: nbformat.NotebookNode) -> nbformat.NotebookNode:
     growing faster…"), which would be false of any other client. A client's
     run keeps the code cells and the headings of the markdown cells only; the
     report's summary says what the client's own results mean.
+    The exercises are left out by their tag and by their markers too, so a cell
+    that holds a solution never reaches a client's run, whatever heading it sits under.
     """
     notebook = copy.deepcopy(master)
     kept, teaching = [], False
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and cell.source.startswith("## "):
             teaching = cell.source.startswith(TEACHING_HEADINGS)
-        if teaching:
+        if teaching or EXERCISE in cell.metadata.get("tags", []) or "### BEGIN SOLUTION" in cell.source:
             continue
         if cell.cell_type == "markdown":
             headings = [line for line in cell.source.splitlines() if line.startswith("#")]
