@@ -40,6 +40,8 @@ import pandas as pd
 from cxlib import actions, catalog, journey, lifecycle, scorecard, spc, voice
 from cxlib import components as service_components
 from cxlib import contacts as support_contacts
+from cxlib import drivers as key_driver_analysis
+from cxlib.driver_claims import default_outcome, from_table
 from cxlib import claims as claim_family
 from cxlib import survey as survey_analysis
 from cxlib.actions import TOP_COMMENT_TOPICS, TOP_PAIN_POINTS, TOP_SCORECARD_ITEMS, Action, text  # noqa: F401
@@ -86,6 +88,10 @@ class Diagnosis:
     components : ComponentsResult or None
         The four components' self-assessment (:func:`cxlib.components.assess`); None without ``components.csv``.
         Its manager–staff gaps are claims of the family.
+    drivers : DataFrame or None
+        The key drivers of the headline outcome (:func:`cxlib.drivers.key_drivers`; NPS, else CSAT, else CSI)
+        when the survey rates attributes; each attribute's "key driver" claim is in the family. They are the
+        journey's importance and impact when the ratings are placed at its touchpoints.
     """
 
     client_name: str
@@ -104,6 +110,7 @@ class Diagnosis:
     notes: list[str] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)
     components: Any = None
+    drivers: pd.DataFrame | None = None
 
 
 CONTROL_METRICS = ("nps", "csat")  # the headline metrics charted month by month (cxlib.chapters.control)
@@ -202,14 +209,29 @@ def _lifecycle_part(draft: _Draft) -> Any:
     return stage_result
 
 
-def _journey_part(draft: _Draft) -> pd.DataFrame:
+def _drivers_part(draft: _Draft) -> pd.DataFrame | None:
+    """The key drivers of the report's outcome; each attribute's claim joins the family. None when not computed."""
+    outcome = default_outcome(draft.client)
+    if outcome is None:
+        return None
+    try:
+        table = key_driver_analysis.key_drivers(draft.client, outcome, level=draft.level)
+    except key_driver_analysis.DriverError as error:
+        if error.reason != "no_drivers":
+            draft.skipped.append(str(error))
+        return None
+    draft.add_claims(from_table(table))
+    return table
+
+
+def _journey_part(draft: _Draft, drivers: pd.DataFrame | None) -> pd.DataFrame:
     client, level, language = draft.client, draft.level, draft.language
     if not len(client.journey):
         draft.skipped.append("customer journey: journey.csv not supplied")
         return pd.DataFrame()
     measured = journey.touchpoints(client.journey, level=level, language=language)
     links = journey.survey_links(client.survey, level=level, language=language) if client.has_rows else None
-    pain_points = journey.priorities(measured, links)
+    pain_points = journey.priorities(measured, links, drivers=drivers, language=language)
     draft.actions += actions.journey_actions(pain_points, measured, language)
     return pain_points
 
@@ -344,7 +366,8 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
     language = client.language
     draft = _Draft(client, level)
     stage_result = _lifecycle_part(draft)
-    pain_points = _journey_part(draft)
+    key_table = _drivers_part(draft)
+    pain_points = _journey_part(draft, key_table)
     present, metrics, found, headline, notes = _survey_part(draft)
     loop, loyalty, value = _customers_part(draft, present)
     card, gap = _scorecard_part(draft)
@@ -374,4 +397,4 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         draft.actions += actions.scorecard_actions(card, gap, table, claim, client.config, language)
     return Diagnosis(client.name, language, list(client.periods), stage_result, card, pain_points, metrics,
                      _claim_table(table), loop, loyalty, value, actions.written(draft.actions, language),
-                     draft.skipped, notes, headline, parts)
+                     draft.skipped, notes, headline, parts, key_table)

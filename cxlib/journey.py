@@ -33,6 +33,7 @@ from cxlib import catalog
 from cxlib.drivers import touchpoint_importance
 from cxlib.metrics import nps, wilson_interval
 from cxlib.privacy import mask_pii
+from cxlib.wording import Numbers
 
 #: The journey.csv columns that may be blank (unknown), in file order; ``detractors``
 #: stands for the survey's detractor share at the touchpoint.
@@ -428,7 +429,7 @@ def _basis_note(basis: str, drivers: pd.DataFrame | None, use: str, language: st
 
     outcome = drivers.attrs.get("outcome", "")
     return word(f"{use}_drivers", language, outcome=OUTCOME_NAMES.get(outcome, outcome),
-                n=f"{int(drivers.attrs.get('n', 0)):,}")
+                n=Numbers(language).number(int(drivers.attrs.get("n", 0))))
 
 
 def _quadrants(importance: pd.Series, satisfied: pd.Series, language: str) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -57,7 +58,17 @@ def variants(tmp_path_factory) -> dict[str, Path]:
     counts = Path(shutil.copytree(FOLDERS["volga_bank"], root / "counts_only"))
     cxlib.load_client(counts).counts.to_csv(counts / "survey_counts.csv", index=False)
     (counts / "survey.csv").unlink()
-    return {"no_journey": missing, "blanks": blanks, "counts_only": counts}
+    unrated = Path(shutil.copytree(FOLDERS["tea_leaf"], root / "unrated"))  # no ratings: the detractors' rule
+    survey = pd.read_csv(unrated / "survey.csv", dtype=str, keep_default_na=False)
+    survey.drop(columns=[c for c in survey if c.startswith("rating_")]).to_csv(unrated / "survey.csv", index=False)
+    kept, in_ratings = [], False
+    for line in (unrated / "client.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            in_ratings = line.startswith("[ratings")
+        if not in_ratings:
+            kept.append(line)
+    (unrated / "client.toml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return {"no_journey": missing, "blanks": blanks, "counts_only": counts, "unrated": unrated}
 
 
 def texts(built_chapter) -> list[str]:
@@ -174,18 +185,40 @@ def test_biggest_drop_equals_pandas_and_statsmodels_on_the_raw_file(name):
 
 @pytest.mark.parametrize("name", FOLDERS)
 def test_pain_table_equals_the_raw_files(name):
+    """Satisfied shares from journey.csv; importance is the touchpoint's rated attribute's share of R² (the key
+    drivers, placed at touchpoints by the raw client.toml), unknown where no attribute rates it."""
     client, result, built_chapter = built(FOLDERS[name])
     table = pain_table(built_chapter)
     numbers = Numbers(client.language)
     raw = pd.read_csv(FOLDERS[name] / "journey.csv").set_index("touchpoint")
-    survey = pd.read_csv(FOLDERS[name] / "survey.csv")
-    answered = survey["nps"].notna().sum()
+    settings = tomllib.loads((FOLDERS[name] / "client.toml").read_text(encoding="utf-8"))["ratings"]
+    placed = {entry["touchpoint"]: f"rating_{key}" for key, entry in settings.items()
+              if isinstance(entry, dict) and "touchpoint" in entry}
+    shares = result.drivers.set_index("driver")
     for row, code in zip(table.rows, result.pain_points["touchpoint"], strict=False):
         assert row[1] == chapter.touchpoint_words(client, code)[:1].upper() + chapter.touchpoint_words(client, code)[1:]
         satisfied, rated = raw.loc[code, "satisfied"], raw.loc[code, "rated"]
         low, high = proportion_confint(satisfied, rated, method="wilson")
         share = f"{numbers.percent(100 * satisfied / rated)} {numbers.interval(100 * low, 100 * high)}"
         assert plain(row[3]) == plain(f"{share} {OF[client.language]} {numbers.number(rated)}")
+        if code not in placed:
+            assert row[4] == "–", code
+            continue
+        driver = shares.loc[placed[code]]
+        assert plain(row[4]) == plain(f"{numbers.percent(driver['share'])} "
+                                      f"{numbers.interval(driver['share_low'], driver['share_high'])}"), code
+    assert [row[0] for row in table.rows] == [str(r) for r in result.pain_points["rank"].head(len(table.rows))]
+
+
+def test_without_ratings_importance_is_the_detractors_naming_the_touchpoint(variants):
+    folder = variants["unrated"]
+    client, result, built_chapter = built(folder)
+    assert result.drivers is None
+    table = pain_table(built_chapter)
+    numbers = Numbers(client.language)
+    survey = pd.read_csv(folder / "survey.csv")
+    answered = survey["nps"].notna().sum()
+    for row, code in zip(table.rows, result.pain_points["touchpoint"], strict=False):
         detractors = ((survey["touchpoint"] == code) & (survey["nps"] <= 6)).sum()
         low, high = proportion_confint(detractors, answered, method="wilson")
         assert plain(row[4]) == plain(f"{numbers.number(100 * detractors / answered)} "
@@ -193,11 +226,11 @@ def test_pain_table_equals_the_raw_files(name):
     assert [row[0] for row in table.rows] == [str(r) for r in result.pain_points["rank"].head(len(table.rows))]
 
 
-def test_ranks_follow_the_priority_formula_recomputed_from_the_raw_file():
-    """priority = 100 × frequency × (severity + impact) / 2, as cxlib/catalog/journey.toml writes it."""
-    client, _, built_chapter = built(FOLDERS["tea_leaf"])
-    raw = pd.read_csv(FOLDERS["tea_leaf"] / "journey.csv")
-    survey = pd.read_csv(FOLDERS["tea_leaf"] / "survey.csv")
+def test_ranks_follow_the_priority_formula_recomputed_from_the_raw_file(variants):
+    """priority = 100 × frequency × (severity + impact) / 2, as cxlib/catalog/journey.toml writes it (no ratings)."""
+    client, _, built_chapter = built(variants["unrated"])
+    raw = pd.read_csv(variants["unrated"] / "journey.csv")
+    survey = pd.read_csv(variants["unrated"] / "survey.csv")
     named = survey[survey["touchpoint"].notna() & survey["nps"].notna()]
     # an answer counts for the touchpoint at the stage it names (Tea Leaf's survey puts support chat at experience)
     detractors = named.groupby(["stage", "touchpoint"])["nps"].apply(lambda s: (s <= 6).mean())

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 import cxlib
+from cxlib.chapters import CHAPTERS
 from cxlib.diagnosis import diagnose
 from cxlib.report import visible_text_of, write_report
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = {"demo": KIT_ROOT / "data" / "demo", "tea_leaf": KIT_ROOT / "data" / "cases" / "tea_leaf",
            "volga_bank": KIT_ROOT / "data" / "cases" / "volga_bank"}
-CHAPTER_IDS = ("chapter-lifecycle", "chapter-scorecard", "chapter-journey", "chapter-nps", "chapter-voice")
+CHAPTER_IDS = tuple(f"chapter-{key}" for key in CHAPTERS)
 ACRONYMS = {"NPS", "CSAT", "CSI", "CES", "CX"}
 E_NOTATION = re.compile(r"\b\d(?:[.,]\d+)?[eE][+-]?\d+\b")
 CODE_WORDS = re.compile(r"\b(?:nan|NaN|null|p_holm|p_adjusted)\b|\w+_\w+|\.ipynb|\.toml|\.csv|cxlib")

@@ -63,6 +63,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 import sys  # noqa: E402
 
 import cxlib  # noqa: E402
+from cxlib.chapters import CHAPTERS  # noqa: E402
 from cxlib.diagnosis import diagnose  # noqa: E402
 from cxlib.report import write_report  # noqa: E402
 
@@ -75,7 +76,7 @@ ARTEFACTS = Path(os.environ.get("CXKIT_ARTEFACTS") or KIT_ROOT / "reports" / "te
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 VOLGA = KIT_ROOT / "data" / "cases" / "volga_bank"
 # The reading order of the report after the summary.
-CHAPTER_IDS = ("chapter-lifecycle", "chapter-scorecard", "chapter-journey", "chapter-nps", "chapter-voice")
+CHAPTER_IDS = tuple(f"chapter-{key}" for key in CHAPTERS)
 PAYLOAD = ("<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED2'\"> "
            "=cmd|' /C calc'!A0")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 # Reading order after the summary. Each name is a module of this package with ``build(client, result)``.
-CHAPTERS = ("lifecycle", "scorecard", "journey", "nps", "voice")
+CHAPTERS = ("lifecycle", "scorecard", "journey", "nps", "drivers", "voice")
 MAX_COLUMNS = 7  # a table a person reads at a glance; tests hold every chapter to it
 FIGURE_DPI = 120
 

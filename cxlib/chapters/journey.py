@@ -46,6 +46,7 @@ class _Context:
     words: Words
     numbers: Numbers
     level: float
+    drivers: Any = None  # the diagnosis' key drivers (None when the survey rates no attribute)
 
     @property
     def level_text(self) -> str:
@@ -202,7 +203,13 @@ def _importance(context: _Context, measured: pd.DataFrame) -> tuple[dict[str, st
     (detractors naming the touchpoint), so the interval is that share's.
     """
     client, numbers = context.client, context.numbers
-    grid = journey.importance_performance(measured, client.answers, language=client.language)
+    grid = journey.importance_performance(measured, client.answers, language=client.language,
+                                          drivers=context.drivers)
+    if grid.attrs.get("basis") == "drivers":  # shares of R², with the bootstrap interval where one attribute rates it
+        cells = {code: "–" if pd.isna(share) else _estimate(numbers, share, low, high, percent=True)
+                 for code, share, low, high in zip(grid["touchpoint"], grid["importance"], grid["importance_low"],
+                                                   grid["importance_high"], strict=True)}
+        return cells, grid.attrs["basis_note"]
     if grid.attrs.get("why"):
         return {}, context.words("importance_unknown", why=grid.attrs["why"])
     answered = int(client.answers["nps"].notna().sum())
@@ -392,7 +399,7 @@ def build(client: Any, result: Any) -> Chapter:
     words = Words(f"chapters/{KEY}", client.language)
     if not len(client.journey):
         return Chapter(KEY, words("title"), unavailable=words("unavailable"))
-    context = _Context(client, words, Numbers(client.language), _level(result))
+    context = _Context(client, words, Numbers(client.language), _level(result), getattr(result, "drivers", None))
     measured = _named(context, journey.touchpoints(client.journey, level=context.level, language=client.language))
     links = journey.survey_links(client.survey, level=context.level, language=client.language)
     ranked = result.pain_points
