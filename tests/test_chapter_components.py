@@ -133,7 +133,7 @@ def test_gap_called_significant_only_where_the_family_says_so(folders):
 
 
 def test_too_few_respondents_say_why_in_one_sentence(folders):
-    client, result, section = built(folders["few"])
+    _, result, section = built(folders["few"])
     assert result.components.insufficient
     verdict = section.blocks[1].text
     assert verdict == f"No component can be named the weakest: {result.components.reason}"
@@ -153,6 +153,9 @@ def test_words_and_numbers(folders, language):
                   *(c.label for c in table.columns), table.caption, *(cell for row in table.rows for cell in row)]
     for text in everything:
         assert not CODE_WORDS.search(text), text
+    figures = [block for block in section.blocks if block.kind == "figure"]
+    assert len(figures) == 1 and figures[0].uri.startswith("data:image/png;base64,")
+    everything += [figures[0].alt, figures[0].caption]
     if language == "ru":
         joined = " ".join(everything)
         assert not re.search(r"\d\.\d", joined)

@@ -24,7 +24,7 @@ import pandas as pd
 from babel.lists import format_list
 
 from cxlib import components as service
-from cxlib.chapters import Column, Paragraph, Section, Table
+from cxlib.chapters import Column, Figure, Paragraph, Section, Table, figure
 from cxlib.chapters.contacts import adjusted_p
 from cxlib.wording import Numbers, Words
 
@@ -47,7 +47,7 @@ def section(client: Any, result: Any) -> Section | None:
     --------
     >>> part = section(client, result)                                  # doctest: +SKIP
     >>> [block.kind for block in part.blocks]                           # doctest: +SKIP
-    ['paragraph', 'paragraph', 'paragraph', 'table']
+    ['paragraph', 'paragraph', 'paragraph', 'table', 'figure']
     """
     found = getattr(result, "components", None)
     if found is None:
@@ -60,13 +60,26 @@ def section(client: Any, result: Any) -> Section | None:
         blocks.append(Paragraph(_gaps(claims, names, client.language, words)))
     table = _table(found, claims, names, words, numbers)
     if table is not None:
-        blocks.append(table)
+        blocks += [table, _chart(found, client.language)]
     notes = list(found.notes)
     if found.set_aside:
         notes.append(words("set_aside", count=numbers.number(len(found.set_aside))))
     if notes:
         blocks.append(Paragraph(" ".join(notes), small=True))
     return Section(words("heading"), blocks)
+
+
+def _chart(found: Any, language: str) -> Figure:
+    """Managers' and staff's scores per component as dots with their intervals."""
+    from cxlib import catalog
+    from cxlib.plots.components import (
+        components_gap,  # matplotlib only when a chart is drawn
+    )
+
+    texts = catalog.load(f"chapters/{KEY}")["charts"]
+    axes = components_gap(found.scores, language=language)
+    return figure(axes.figure, alt=catalog.label(texts, language, "alt"),
+                  caption=catalog.label(texts, language, "caption"))
 
 
 def _claims(changes: pd.DataFrame) -> pd.DataFrame:
