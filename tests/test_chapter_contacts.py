@@ -46,7 +46,8 @@ def built(folder: str) -> tuple:
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory) -> dict[str, str]:
-    """The demo in English, a Russian copy, a copy without contacts.csv, and one whose flags are blank."""
+    """The demo in English, a Russian copy, a copy without contacts.csv, one whose first-contact flags are blank
+    and one whose contacts name no customer."""
     root = tmp_path_factory.mktemp("contacts_section")
     ru = Path(shutil.copytree(DEMO, root / "ru"))
     toml = (ru / "client.toml").read_text(encoding="utf-8")
@@ -57,7 +58,11 @@ def folders(tmp_path_factory) -> dict[str, str]:
     raw = pd.read_csv(blank / "contacts.csv", dtype=str, keep_default_na=False)
     raw["resolved_first_time"] = ""
     raw.to_csv(blank / "contacts.csv", index=False)
-    return {"en": str(DEMO), "ru": str(ru), "none": str(none), "blank": str(blank)}
+    anon = Path(shutil.copytree(DEMO, root / "anon"))
+    raw["resolved_first_time"] = pd.read_csv(DEMO / "contacts.csv", dtype=str, keep_default_na=False)[
+        "resolved_first_time"]
+    raw.assign(customer_id="").to_csv(anon / "contacts.csv", index=False)
+    return {"en": str(DEMO), "ru": str(ru), "none": str(none), "blank": str(blank), "anon": str(anon)}
 
 
 def raw_contacts() -> pd.DataFrame:
@@ -234,6 +239,16 @@ def test_blank_flags_are_said_in_one_sentence_not_as_zero(folders):
     assert "resolved at the first contact" not in lead(section)
     assert section.blocks[-1].text == ("No contact says whether it was resolved at the first contact, so "
                                        "first-contact resolution cannot be computed.")
+
+
+def test_contacts_naming_no_customer_compare_no_scores(folders):
+    section = built(folders["anon"])[2]
+    assert "NPS" not in lead(section) and "followed by another" not in lead(section)
+    assert [len(table.columns) for table in tables(section)] == [4]  # topics by hours only: no customer to ask
+    assert section.blocks[-1].text == (
+        "The contacts name no customer (customer_id), so contacts per customer and repeat contacts cannot be "
+        "counted. No survey answer comes from a customer the contacts export names, so the NPS of customers with "
+        "and without contacts cannot be compared.")
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

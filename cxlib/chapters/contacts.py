@@ -62,6 +62,8 @@ def section(client: Any, result: Any) -> Section | None:
     histories = _history_table(client, contacts, survey, claims, words, numbers)
     if histories is not None:
         blocks.append(histories)
+    elif survey is not None and "history_claims" not in gaps:
+        gaps = {**gaps, "histories": words("no_histories")}  # e.g. contacts that name no customer
     if "resolution_time" not in gaps:
         topics = _topic_table(client, contacts, survey, words, numbers)
         if topics is not None:
@@ -93,8 +95,8 @@ def _lead(client: Any, contacts: pd.DataFrame, gaps: dict[str, str], claims: pd.
           numbers: Numbers) -> str:
     """The executive's paragraph: volume, first-contact resolution, resolution time, repeats, NPS by history."""
     months = contacts["opened_at"].dropna().dt.to_period("M").astype(str)
-    sentences = [words("lead_volume", count=numbers.number(len(contacts)), first=numbers.period(months.min()),
-                       last=numbers.period(months.max()))]
+    sentences = [words.plural("lead_volume", len(contacts), contacts=numbers.number(len(contacts)),
+                              first=numbers.period(months.min()), last=numbers.period(months.max()))]
     if "first_contact_resolution" not in gaps:
         fcr = measure.first_contact_resolution(contacts, level=LEVEL).iloc[0]
         sentences.append(words("lead_fcr", value=numbers.percent(fcr["value"]),
@@ -162,7 +164,7 @@ def _history_table(client: Any, contacts: pd.DataFrame, survey: pd.DataFrame | N
         rows.append([measure.history_name(name, client.language), numbers.number(estimate.n),
                      numbers.number(estimate.value), numbers.interval(estimate.low, estimate.high), difference,
                      verdict])
-    if not rows:
+    if len(rows) < 2:  # the comparison group alone compares nothing
         return None
     columns = [Column(words("column_history")), Column(words("column_answers"), numeric=True),
                Column(words("column_nps"), numeric=True), Column(words("column_nps_interval"), numeric=True),
@@ -212,6 +214,9 @@ def _topic_table(client: Any, contacts: pd.DataFrame, survey: pd.DataFrame | Non
                      numbers.number(row["answers"]), detractors])
     if not rows:
         return None
-    columns = [Column(words("column_topic")), *[Column(words(key), numeric=True) for key in (
-        "column_contacts", "column_hours", "column_hours_share", "column_topic_answers", "column_detractors")]]
-    return Table(columns, rows, caption=words("topics_caption"))
+    keys = ["column_contacts", "column_hours", "column_hours_share", "column_topic_answers", "column_detractors"]
+    caption = words("topics_caption")
+    if not ranking.head(top)["answers"].any():  # no survey answer names these customers: nothing to show there
+        keys, rows, caption = keys[:3], [row[:4] for row in rows], words("topics_caption_hours")
+    columns = [Column(words("column_topic")), *[Column(words(key), numeric=True) for key in keys]]
+    return Table(columns, rows, caption=caption)
