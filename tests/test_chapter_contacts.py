@@ -264,3 +264,17 @@ def test_words_tables_and_numbers(folders, language):
         assert re.search(r"= \d,\d{3}\)", plain(everything))  # a p-value with its decimal comma
         assert "p после поправки" in everything and "adjusted" not in everything
         assert section.blocks[-1].text.startswith("Обращения показывают")
+
+
+@pytest.mark.parametrize("name", ["contacts", "components"])
+def test_catalogue_has_both_languages_with_the_same_placeholders(name):
+    from cxlib import catalog
+
+    for table in ("texts", "charts"):
+        texts_ = catalog.load(f"chapters/{name}").get(table, {})
+        stems = {key.rsplit("_", 1)[0] for key in texts_ if key.endswith(("_en", "_ru"))}
+        for stem in stems:
+            if stem.endswith("_one"):  # an English singular; Russian takes the other form's words
+                continue
+            fields = [set(re.findall(r"{(\w+)}", texts_[f"{stem}_{language}"])) for language in ("en", "ru")]
+            assert fields[0] == fields[1], stem
