@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
@@ -32,12 +33,12 @@ def check_cells(path: Path) -> list[dict]:
     return [c for c in notebook["cells"] if c["cell_type"] == "code" and CHECK.search("".join(c["source"]))]
 
 
-def test_every_chapter_has_three_to_five_exercises_and_a_quiz():
+def test_every_chapter_has_three_to_six_exercises_and_a_quiz():
     for path in MASTERS:
         ids = [CHECK.search("".join(c["source"])).group(1) for c in check_cells(path)]
         exercises = [i for i in ids if ".q" not in i]
         quizzes = [i for i in ids if ".q" in i]
-        assert 3 <= len(exercises) <= 5, (path.name, ids)
+        assert 3 <= len(exercises) <= 6, (path.name, ids)
         assert quizzes, path.name
 
 
@@ -103,6 +104,9 @@ def demo():
     ("01.1", "Adolescence (b)", "correct"), ("01.1", "Prime (b)", "wrong"), ("03.2", "24%", "correct"),
     ("03.2", "0.2411", "correct"), ("03.2", "24 or 25", "wrong"), ("04.1", "2025", "wrong"),
     ("04.5", "NPS fell a lot.", "wrong"), ("06.2", "Be nicer to customers.", "wrong"),
+    ("02.5", "policy", "correct"), ("02.5", "Written customer policy", "correct"), ("02.5", "insufficient", "wrong"),
+    ("02.5", "culture", "wrong"), ("04.6", "rating_communication", "correct"), ("04.6", "communication", "correct"),
+    ("04.6", "none", "wrong"), ("04.6", "rating_booking", "wrong"), ("03.5", ..., "not solved yet"),
 ])
 def test_checks(demo, exercise_id, given, status):  # sentences on every case: tests/test_rubrics.py
     check.forget_tries()
@@ -119,6 +123,47 @@ def test_data_derived_answers_follow_the_case():
     assert answer("04.3", "none", bank).correct     # the branches fell in Q3, not in the last quarter
     shop = cxlib.load_client(KIT_ROOT / "data" / "cases" / "tea_leaf")
     assert answer("04.2", "noise", shop).correct and answer("01.4", "a", shop).correct
+
+
+def _nps(scores: pd.Series) -> float:
+    return 100 * float((scores >= 9).mean() - (scores <= 6).mean())
+
+
+def test_repeat_contacts_gap_against_pandas(demo):
+    """03.5 against a computation by hand: each customer's latest NPS, customers with two or more contacts and none
+    escalated, against customers the contacts export never names."""
+    survey = demo.survey[demo.survey["nps"].notna() & demo.survey["customer_id"].fillna("").str.strip().ne("")]
+    latest = survey.sort_values("date", kind="stable").groupby("customer_id")["nps"].last()
+    named = demo.contacts[demo.contacts["customer_id"].fillna("").str.strip().ne("")]
+    count = named.groupby("customer_id").size()
+    escalated = set(named.loc[named["escalated"].fillna(False).astype(bool), "customer_id"])
+    repeated = set(count[count >= 2].index) - escalated
+    gap = _nps(latest[latest.index.isin(repeated)]) - _nps(latest[~latest.index.isin(set(count.index))])
+    assert gap < -20  # the demo plants customers with repeated contacts far lower
+    check.forget_tries()
+    assert answer("03.5", round(gap, 1), demo).correct
+    assert answer("03.5", round(-gap, 1), demo).status == "wrong"
+
+
+def test_weakest_component_is_the_lowest_by_hand(demo):
+    """02.5: the demo's lowest component by the mean of respondents' means, computed with pandas, is the answer."""
+    answers = demo.components.assign(component=demo.components["statement_id"].str[:3])
+    per_respondent = answers.groupby(["respondent", "component"])["answer"].mean().unstack()
+    lowest = per_respondent.mean().idxmin()
+    assert lowest == "POL"
+    check.forget_tries()
+    assert answer("02.5", "policy", demo).correct
+
+
+def test_new_exercises_on_cases_without_the_files():
+    """Cases without contacts.csv or components.csv say "not available" in one sentence; drivers follow the case."""
+    for name, driver in (("tea_leaf", "rating_delivery"), ("volga_bank", "rating_staff")):
+        client = cxlib.load_client(KIT_ROOT / "data" / "cases" / name)
+        check.forget_tries()
+        for exercise_id, given in (("02.5", "policy"), ("03.5", -40)):
+            verdict = answer(exercise_id, given, client)
+            assert verdict.status == "not available" and "csv" in verdict.message, verdict
+        assert answer("04.6", driver, client).correct
 
 
 def test_the_verdict_carries_its_status_for_the_gradebook():
