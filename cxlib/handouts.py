@@ -155,11 +155,11 @@ def glossary(language: str) -> str:
     """The glossary, English and Russian terms side by side, grouped by kind, meanings in ``language``."""
     words = _words(language)
     lines = [f"# {words['glossary_title']}", ""]
-    kinds = dict.fromkeys(kind for kind, *_ in glossary_entries())
-    for kind in kinds:
-        lines += [f"## {words[f'kind_{kind}']}", "", f"| {_words('en')['term']} | {_words('ru')['term']} | "
-                  f"{words['meaning']} |", "|---|---|---|"]
-        for _, en, ru, meaning_en, meaning_ru in (row for row in glossary_entries() if row[0] == kind):
+    entries = glossary_entries()
+    header = f"| {_words('en')['term']} | {_words('ru')['term']} | {words['meaning']} |"
+    for kind in dict.fromkeys(kind for kind, *_ in entries):
+        lines += [f"## {words[f'kind_{kind}']}", "", header, "|---|---|---|"]
+        for _, en, ru, meaning_en, meaning_ru in (row for row in entries if row[0] == kind):
             meaning = (meaning_ru or meaning_en) if language == "ru" else meaning_en
             lines.append(f"| {_cell(en)} | {_cell(ru)} | {_cell(meaning)} |")
         lines.append("")

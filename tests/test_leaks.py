@@ -10,14 +10,19 @@ are not looked for in the cell that asks it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from cxlib import catalog, check, load_client, rubric
-from cxlib.exercises import TEACHING, interpret_placeholder, student_notebook, without_exercises
+from cxlib.exercises import (
+    TEACHING,
+    interpret_placeholder,
+    student_notebook,
+    without_exercises,
+)
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = KIT_ROOT / "notebooks"
@@ -78,7 +83,7 @@ def _answers_of(entry: dict, derived, demo: bool) -> list[tuple[str, re.Pattern]
     return []  # a recommendation's rubric: its names are the pain points 03.3 already looks for
 
 
-@lru_cache(maxsize=None)
+@cache
 def derived_answers() -> tuple[tuple[str, str, str, re.Pattern], ...]:
     """(client, exercise id, the answer as written, its pattern) for every derived answer of every client."""
     found = []
