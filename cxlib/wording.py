@@ -36,6 +36,9 @@ WORD_JOINER = "\u2060"  # no line break at the dash of "38–44" or "1–5"
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+_EQUALS_BELOW = re.compile("=[ \u00a0]*<")
+
+
 def displayable(text: object) -> str:
     """Text from a client as a reader may be shown it: control and bidirectional-override characters removed.
 
@@ -75,6 +78,8 @@ class Words:
     --------
     >>> Words("summary", "en").plural("answers", 1, n="1")
     '1\\xa0answer'
+    >>> Words("chapters/contacts", "en")("p_is", p=Numbers("en").p_value(0.0001))   # "p = {p}" with "< 0.001"
+    'adjusted p <\\xa00.001'
     """
 
     source: str
@@ -82,7 +87,9 @@ class Words:
     table: str = "texts"
 
     def __call__(self, key: str, **values: Any) -> str:
-        return catalog.label(catalog.load(self.source)[self.table], self.language, key).format(**values)
+        text = catalog.label(catalog.load(self.source)[self.table], self.language, key).format(**values)
+        # a text writes "p = {p}"; below the smallest value shown the p-value itself reads "< 0.001"
+        return _EQUALS_BELOW.sub("<", text)
 
     def plural(self, key: str, count: float, **values: Any) -> str:
         """The form of ``key`` that ``count`` takes (``key_one``, ``key_few``, ``key_many``, ``key_other``)."""

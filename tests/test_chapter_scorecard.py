@@ -220,7 +220,7 @@ def test_trends_are_claims_only_where_the_family_flags_them():
     assert trend_rows(made)["NPS"][-1] == "worse (significant)"
     blocks = section(made, "Changes over time").blocks
     claim = plain(" ".join(block.text for block in blocks if block.kind == "paragraph"))
-    assert claim.startswith("NPS: the fitted trend fell by 1 over Q1 2025–Q4 2025 (95% interval: -26 to 23)"), claim
+    assert claim.startswith("NPS: the fitted trend rose by 1 over Q1 2025–Q4 2025 (95% interval: -36 to 38)"), claim
 
 
 def test_lead_states_the_count_behind_and_the_weakest_level():

@@ -29,6 +29,7 @@ from babel.lists import format_list
 
 from cxlib import catalog, journey, plots
 from cxlib.chapters import Bullets, Chapter, Column, Paragraph, Section, Table, figure
+from cxlib.chapters import contacts as contacts_section
 from cxlib.metrics import wilson_interval
 from cxlib.wording import Numbers, Words, unbroken
 
@@ -409,5 +410,8 @@ def build(client: Any, result: Any) -> Chapter:
     stages = journey.funnel(client.journey, level=context.level, language=client.language)
     sections = [_stages_section(context, stages, measured), _pain_section(context, ranked, measured, links),
                 _mystery_section(context)]
+    support = contacts_section.section(client, result)  # support contacts, where the client supplied them
+    if support is not None:
+        sections.append(support)
     return Chapter(KEY, words("title"), lead=_lead(context, ranked, stages), sections=sections)
 

@@ -39,6 +39,7 @@ from babel.numbers import get_currency_symbol
 from cxlib import catalog
 from cxlib import scorecard as card_analysis
 from cxlib.chapters import Bullets, Chapter, Column, Paragraph, Section, Table, figure
+from cxlib.chapters import components as components_section
 from cxlib.phrases import lower_first
 from cxlib.wording import Numbers, Words
 
@@ -121,6 +122,9 @@ def build(client: Any, result: Any) -> Chapter:
     gap = _gap(client, card, result.changes, words, numbers)
     if gap is not None:
         sections.append(gap)
+    parts = components_section.section(client, result)  # the four components, beside the delivery gap
+    if parts is not None:
+        sections.append(parts)
     if len(card.table):
         from cxlib import plots  # matplotlib only when a chart is drawn
 
