@@ -63,6 +63,14 @@ higher_is = "harder"
 [reason_codes]             # причины, которых нет в каталоге набора
 paperwork = "Слишком много документов и визитов"
 
+[topics.paperwork]         # своя тема клиента: документы и справки, главная болевая точка пути
+stage = "purchase"
+name_en = "Documents and paperwork"
+name_ru = "Документы и справки"
+words_en = ["documents", "paperwork"]
+words_ru = ["справк*", "документ*", "бумаж*", "визит* в офис", "два визита"]
+reasons = ["paperwork"]
+
 [targets]
 nps = 10
 csi = 3.8

@@ -35,6 +35,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
@@ -53,8 +54,14 @@ def _chart(function: Callable[..., Axes]) -> Callable[..., Axes]:
     """Draw a chart's texts as plain text: a ``$`` in a client's label must not switch to math mode."""
     @functools.wraps(function)
     def draw(*args: Any, **kwargs: Any) -> Axes:
-        with plt.rc_context({"text.parse_math": False}):
+        # Only this one setting is set and restored: plt.rc_context restores every rcParam on exit, the backend
+        # too, and in a notebook that leaves every later chart undrawn.
+        previous = matplotlib.rcParams["text.parse_math"]
+        matplotlib.rcParams["text.parse_math"] = False
+        try:
             return function(*args, **kwargs)
+        finally:
+            matplotlib.rcParams["text.parse_math"] = previous
     return draw
 
 
