@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_coverage.py
 	$(BIN)/python bench/bench_drivers.py
 	$(BIN)/python bench/bench_spc.py
+	$(BIN)/python bench/bench_voice.py
 	cd bench && ../$(BIN)/python bench_run.py 1000000
 	cd bench && ../$(BIN)/python bench_aggregate.py 50000000
 	cd bench && ../$(BIN)/python bench_scaling.py
