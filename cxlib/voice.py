@@ -31,7 +31,8 @@ import pandas as pd
 
 from cxlib import catalog
 from cxlib.metrics import holm, share, share_diff
-from cxlib.voice_match import Hit, Matcher, compile_topics, detect_language, discover, examples, normalise
+from cxlib.voice_discover import discover, examples
+from cxlib.voice_match import Hit, Matcher, compile_topics, detect_language, normalise
 
 __all__ = ["chart", "detect_language", "discover", "examples", "explain", "reason_agreement", "stages", "tag",
            "topic_comparison", "topic_shares", "topic_trend", "topics_for"]
