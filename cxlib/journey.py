@@ -290,6 +290,14 @@ COMPONENTS: dict[str, Callable[[pd.DataFrame, dict], pd.Series]] = {
 }
 
 
+def _component(key: str, swap: dict[str, str], numbers: pd.DataFrame, spec: dict) -> pd.Series:
+    """A priority component on 0–1; a swapped-in one (the key drivers) falls back to the one it replaces."""
+    if key not in swap:
+        return COMPONENTS[key](numbers, spec)
+    replacement = COMPONENTS[swap[key]](numbers, spec)
+    return replacement.where(replacement.notna(), COMPONENTS[key](numbers, spec))
+
+
 def priority_spec() -> dict:
     """The priority formula as ``cxlib/catalog/journey.toml`` [priority] writes it: scale, parts, weights."""
     return catalog.load("journey")["priority"]
@@ -334,9 +342,12 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None, *,
     With ``drivers`` whose attributes are placed at the journey's touchpoints,
     impact reads the key drivers instead of the detractors: the component
     ``drivers`` (the touchpoint's share of the outcome's explained variance,
-    relative to the touchpoint with the largest) replaces ``detractors``; a
-    touchpoint no attribute rates has that component unknown (``unknown`` says
-    "drivers"), never 0. ``attrs["basis"]`` is ``"drivers"`` or
+    relative to the touchpoint with the largest) replaces ``detractors`` where
+    an attribute rates the touchpoint; at a touchpoint no attribute rates, the
+    detractors naming it stand in (a touchpoint the survey neither rates nor
+    names for detractors is not made important by the gap: it keeps its known
+    detractor share, often 0), and only when both are unknown is the component
+    unknown (``unknown`` says "drivers"). ``attrs["basis"]`` is ``"drivers"`` or
     ``"detractors"`` and ``attrs["basis_note"]`` says which in one sentence.
 
     Equal priorities share a rank (method "min"); the order within a tie, and
@@ -369,8 +380,8 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None, *,
         blank = [b | {"detractors"} for b in blank]
     shares, basis = _driver_basis(table, drivers)
     table["driver_share"] = shares
-    if basis == "drivers":
-        blank = [b | {"drivers"} if pd.isna(v) else b for b, v in zip(blank, shares)]
+    if basis == "drivers":  # unknown only where neither a rating nor the detractors naming it can stand
+        blank = [b | {"drivers"} if pd.isna(v) and "detractors" in b else b for b, v in zip(blank, shares)]
     table["unknown"] = [", ".join(c for c in UNKNOWN_NAMES if c in b) for b in blank]
 
     numbers = table.copy()
@@ -386,8 +397,8 @@ def priorities(measured: pd.DataFrame, links: pd.DataFrame | None = None, *,
     weighted, weights = pd.Series(0.0, index=table.index), pd.Series(0.0, index=table.index)
     swap = {spec["replaces"]: spec["driver_component"]} if basis == "drivers" else {}
     for part in spec["parts"]:
-        components = pd.DataFrame({key: COMPONENTS[key](numbers, spec)
-                                   for key in (swap.get(c, c) for c in part["components"])})
+        components = pd.DataFrame({swap.get(key, key): _component(key, swap, numbers, spec)
+                                   for key in part["components"]})
         table[part["key"]] = components.mean(axis=1, skipna=True)
         used += components.notna().sum(axis=1)
         known = table[part["key"]].notna()

@@ -203,8 +203,8 @@ def test_every_change_the_diagnosis_states_is_a_significant_claim():
     cited = [c for cell in result.recommendations["claims"] for c in cell.split(", ") if c]
     assert cited and set(cited) <= set(changes.index)
     assert changes.loc[cited, "significant"].all()
-    survey_claims = set(changes.index[changes["source"] == "survey"])
-    lead = result.recommendations[[bool(set(cell.split(", ")) & survey_claims)
+    phone_claims = set(changes.index[(changes["source"] == "survey") & (changes["group"] == "phone")])
+    lead = result.recommendations[[bool(set(cell.split(", ")) & phone_claims)
                                    for cell in result.recommendations["claims"]]].iloc[0]
     assert lead["recommendation"] == "Find out what changed in the phone channel in 2025-Q4."
     assert f"one of {result.changes.attrs['tested']} claims tested" in lead["evidence"]

@@ -509,21 +509,27 @@ def test_priority_impact_from_key_drivers_by_hand():
     links = pd.DataFrame({"stage": ["purchase"], "touchpoint": ["booking"], "detractor_share": [80.0]})
     ranked = journey.priorities(measured, links, drivers=DRIVERS).set_index("touchpoint")
     # affected: booking 600 (the most), status 400, handover 100, reminder 120 -> frequency 1, 2/3, 1/6, 0.2
-    # drivers component = share / 45: booking 4/9, status 1, handover 5/9, reminder unknown
+    # drivers component = share / 45: booking 4/9, status 1, handover 5/9, reminder unrated
     # booking: severity mean(0.3, 0.5) = 0.4; impact mean(0.5, 4/9); priority 100 × (0.4 + impact) / 2
     booking = 100 * (0.4 + (0.5 + 4 / 9) / 2) / 2
     status = 100 * (2 / 3) * ((0.2 + 0) / 2 + (0.25 + 1) / 2) / 2
     handover = 100 * (1 / 6) * ((0.1 + 0) / 2 + (0.1 + 5 / 9) / 2) / 2
-    reminder = 100 * 0.2 * (0.0 + 0.2) / 2  # impact: not moved on 0.2 alone, the drivers' part unknown, not 0
+    # reminder: no rating, so the detractors naming it stand in (the survey names touchpoints, not this one: 0);
+    # an unrated touchpoint is neither dropped to 0 nor lifted by leaving the component out
+    reminder = 100 * 0.2 * (0.0 + (0.2 + 0.0) / 2) / 2
     assert ranked["priority"].to_dict() == pytest.approx({"booking": booking, "status updates": status,
                                                           "handover": handover, "reminder": reminder})
-    assert ranked.loc["reminder", "unknown"] == "drivers" and ranked.loc["reminder", "components"] == 3
+    assert ranked.loc["reminder", "unknown"] == "" and ranked.loc["reminder", "components"] == 4
     assert ranked["driver_share"].iloc[:3].tolist() == [20.0, 45.0, 25.0]
     assert ranked.attrs["basis"] == "drivers"
     russian = journey.priorities(measured, links, drivers=DRIVERS, language="ru").attrs["basis_note"]
     assert "NPS" in russian and "ключев" in russian
-    printed = journey.as_text(ranked.reset_index(), ["touchpoint", "driver_share"]).splitlines()
-    assert next(line for line in printed if line.strip().startswith("reminder")).split()[1:] == ["unknown", "drivers"]
+    # without the survey's links, an unrated touchpoint's impact has neither: unknown, said, and left out
+    unlinked = journey.priorities(measured, None, drivers=DRIVERS).set_index("touchpoint")
+    assert "drivers" in unlinked.loc["reminder", "unknown"] and unlinked.loc["reminder", "components"] == 3
+    assert unlinked.loc["reminder", "priority"] == pytest.approx(100 * 0.2 * (0.0 + 0.2) / 2)
+    printed = journey.as_text(unlinked.reset_index(), ["touchpoint", "driver_share"]).splitlines()
+    assert next(line for line in printed if line.strip().startswith("reminder")).split()[1] == "unknown"
 
 
 def test_without_drivers_at_touchpoints_the_detractor_rule_stays():
