@@ -16,6 +16,7 @@ from pathlib import Path
 import psutil
 
 import cxlib.cli
+
 from bigclient import make_big_client
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -45,7 +46,7 @@ class PeakMemory:
             self.peak = max(self.peak, total)
             time.sleep(0.25)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import cxlib
+
 from bigclient import make_big_client
 
 

@@ -5,14 +5,36 @@ the method in one module per chapter, the methodology itself as data in
 :mod:`cxlib.catalog`.
 """
 
-from cxlib import check, diagnosis, journey, lifecycle, scorecard
-from cxlib import claims
+from cxlib import check, claims, diagnosis, journey, lifecycle, scorecard
 from cxlib.client import Client, DataError, Problem, SourceInfo, load_client, period_labels
-from cxlib.metrics import (Comparison, Estimate, ces, csat, csi, holm, mean_diff, nps, nps_diff, nps_from_counts,
-                           nps_sample_size, share, share_diff)
+from cxlib.metrics import (
+    Comparison,
+    Estimate,
+    ces,
+    csat,
+    csi,
+    holm,
+    mean_diff,
+    nps,
+    nps_diff,
+    nps_from_counts,
+    nps_sample_size,
+    share,
+    share_diff,
+)
 from cxlib.notebook import setup_notebook, show, text_table
-from cxlib.survey import (changes, closed_loop, compare, estimate, loyalty_matrix, nps_composition, reasons, summarize,
-                          value_tiers, versus_rest)
+from cxlib.survey import (
+    changes,
+    closed_loop,
+    compare,
+    estimate,
+    loyalty_matrix,
+    nps_composition,
+    reasons,
+    summarize,
+    value_tiers,
+    versus_rest,
+)
 
 __all__ = [
     "check", "diagnosis", "journey", "lifecycle", "scorecard",

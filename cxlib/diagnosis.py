@@ -38,14 +38,14 @@ import numpy as np
 import pandas as pd
 
 from cxlib import actions, catalog, journey, lifecycle, scorecard, spc, voice
+from cxlib import claims as claim_family
 from cxlib import components as service_components
 from cxlib import contacts as support_contacts
 from cxlib import drivers as key_driver_analysis
-from cxlib.driver_claims import default_outcome, from_table
-from cxlib import claims as claim_family
 from cxlib import survey as survey_analysis
 from cxlib.actions import TOP_COMMENT_TOPICS, TOP_PAIN_POINTS, TOP_SCORECARD_ITEMS, Action, text  # noqa: F401
 from cxlib.client import Client
+from cxlib.driver_claims import default_outcome, from_table
 from cxlib.metrics import Comparison
 from cxlib.phrases import METRIC_NAMES  # noqa: F401 - read as diagnosis.METRIC_NAMES too
 from cxlib.spc_claims import chart_claims
@@ -288,7 +288,8 @@ def _scorecard_part(draft: _Draft) -> tuple[Any, Any]:
     if not (len(client.scorecard) or len(survey)):
         return None, None
     card = scorecard.assess(client.scorecard, survey, client.customers, client.config,
-                            mystery_shopping=client.mystery_shopping, level=level, language=draft.language)
+                            mystery_shopping=client.mystery_shopping, level=level, language=draft.language,
+                            contacts=client.contacts)
     gap = None
     if "self_assessed_superior_service" in set(card.table["metric"]):
         try:

@@ -17,7 +17,7 @@ Timestamp('2024-07-01 00:00:00')
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

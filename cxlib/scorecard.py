@@ -40,7 +40,8 @@ import pandas as pd
 from scipy import stats
 
 from cxlib import catalog
-from cxlib.claims import COLUMNS as CLAIM_COLUMNS, TREND_METHOD, weighted_trend
+from cxlib.claims import COLUMNS as CLAIM_COLUMNS
+from cxlib.claims import TREND_METHOD, weighted_trend
 from cxlib.metrics import METHOD_NAMES, Comparison, holm, interval_from_value, share, share_diff
 from cxlib.periods import sort_periods
 
@@ -419,7 +420,8 @@ def _lists(latest: pd.DataFrame, known: pd.DataFrame) -> dict[str, list[str]]:
 
 def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFrame,
            config: dict[str, Any] | None = None, *, mystery_shopping: pd.DataFrame | None = None,
-           level: float = 0.95, language: str = "en", claims: pd.DataFrame | None = None) -> ScorecardResult:
+           level: float = 0.95, language: str = "en", claims: pd.DataFrame | None = None,
+           contacts: pd.DataFrame | None = None) -> ScorecardResult:
     """Judge every scorecard metric and summarise the four levels.
 
     Parameters
@@ -433,6 +435,9 @@ def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFram
     claims : DataFrame, optional
         The diagnosis's family of claims: "worsening" is then judged there
         (see :func:`trends`).
+    contacts : DataFrame, optional
+        ``client.contacts``: the operational level's first-contact resolution and resolution time are derived
+        from it (source "contacts.csv") where ``scorecard.csv`` does not give them.
 
     Returns
     -------
@@ -440,6 +445,10 @@ def assess(scorecard: pd.DataFrame, survey: pd.DataFrame, customers: pd.DataFram
     """
     config = config or {}
     derived = derive(survey, customers, mystery_shopping, level=level)
+    if contacts is not None and len(contacts) and config.get("periods"):
+        from cxlib.contacts import scorecard_rows  # contacts read the survey-voice tagger: only when supplied
+
+        derived = pd.concat([derived, scorecard_rows(contacts, config, level=level)], ignore_index=True)
     table = combine(scorecard, derived, config, level=level, language=language)
     derived = derived.assign(used=~derived["metric"].isin(set(scorecard["metric"])))
     return _summarise(table, derived, config, level=level, language=language, claims=claims)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import write_client
 
 import cxlib
 from cxlib.client.dates import parse_dates
+
+from conftest import write_client
 
 
 def problems_of(folder):

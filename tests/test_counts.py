@@ -10,7 +10,8 @@ import pytest
 
 import cxlib
 import cxlib.cli
-from cxlib import scorecard, survey as analysis
+from cxlib import scorecard
+from cxlib import survey as analysis
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 DEMO = KIT_ROOT / "data" / "demo"

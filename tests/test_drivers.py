@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_client
 
 import cxlib
 from cxlib import drivers
 from cxlib.client import ratings
 from cxlib.client.config import schema_problems
 from cxlib.drivers import DriverError, johnson_weights, relative_importance
+
+from conftest import write_client
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 

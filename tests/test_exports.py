@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import hashlib
+import re
 import shutil
 import tomllib
 from datetime import datetime

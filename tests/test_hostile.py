@@ -29,13 +29,13 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support.hostile import plant, plantable, strings  # noqa: E402
-
 import cxlib  # noqa: E402
 import cxlib.cli  # noqa: E402
 from cxlib.diagnosis import diagnose  # noqa: E402
 from cxlib.privacy import FORMULA_START, export_comments  # noqa: E402
 from cxlib.report import visible_text_of, write_report  # noqa: E402
+
+from support.hostile import plant, plantable, strings  # noqa: E402
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {"demo": KIT_ROOT / "data" / "demo", "volga_bank": KIT_ROOT / "data" / "cases" / "volga_bank"}

@@ -20,8 +20,16 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
-from cxlib.metrics import (csi, interval_from_value, mean_from_counts, nps, nps_from_counts, nps_sample_size, share,
-                           wilson_interval)
+from cxlib.metrics import (
+    csi,
+    interval_from_value,
+    mean_from_counts,
+    nps,
+    nps_from_counts,
+    nps_sample_size,
+    share,
+    wilson_interval,
+)
 
 Z = stats.norm.ppf(0.975)
 

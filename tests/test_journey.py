@@ -427,7 +427,8 @@ def test_blanks_anywhere_in_any_file_order():
     """Any pattern of blank cells, with or without fix_effort, in any row order: the chapter's tables are
     computed, print no ``nan``, name every blank of the row, rank the unranked last, and rank the same
     way whatever the order of the file."""
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
     base = demo_journey().astype({c: "float64" for c in BLANKABLE})
     links = journey.survey_links(cxlib.load_client(DEMO).survey)

@@ -14,13 +14,27 @@ import numpy as np
 import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint, proportions_ztest)
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
 import cxlib
-from cxlib.metrics import (ADJUSTMENT, csat, csi, ces, holm, mean_diff, mean_from_counts, nps, nps_diff,
-                           nps_from_counts, nps_groups, nps_sample_size, score_counts, share, share_diff,
-                           wilson_interval)
-
+from cxlib.metrics import (
+    ADJUSTMENT,
+    ces,
+    csat,
+    csi,
+    holm,
+    mean_diff,
+    mean_from_counts,
+    nps,
+    nps_diff,
+    nps_from_counts,
+    nps_groups,
+    nps_sample_size,
+    score_counts,
+    share,
+    share_diff,
+    wilson_interval,
+)
 
 # --------------------------------------------------------------------------- point estimates
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 import cxlib
 import cxlib.cli
+
 from support import folders, shapes
 from support.reports import not_values
 

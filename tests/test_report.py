@@ -135,9 +135,9 @@ def test_each_chapter_starts_a_new_pdf_page(reports, name):
 
 def test_the_pdf_fetches_nothing(tmp_path):
     """An image by address, even a local file, is not fetched: the report carries its images inside."""
-    from cxlib.report import write_pdf
-
     import matplotlib.pyplot as plt
+
+    from cxlib.report import write_pdf
 
     fig = plt.figure(figsize=(1, 1))
     fig.savefig(tmp_path / "local.png")

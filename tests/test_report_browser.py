@@ -56,11 +56,11 @@ if _missing():
         pytest.fail(_why, pytrace=False)
     pytest.skip(_why, allow_module_level=True)
 
+import sys  # noqa: E402
+
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-
-import sys  # noqa: E402
 
 import cxlib  # noqa: E402
 from cxlib.chapters import CHAPTERS  # noqa: E402

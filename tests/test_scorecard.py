@@ -195,3 +195,27 @@ def test_worsening_is_judged_in_the_family_of_claims(demo):
     nps = family[(family["source"] == "survey") & (family["by"] == "") & (family["kind"] == "trend")
                  & (family["metric"] == "nps")].iloc[0]
     assert judged.trends.loc["nps", "claim"] == nps["claim"]
+
+
+def test_contacts_fill_the_operational_level_where_the_scorecard_is_silent(tmp_path):
+    """FCR and resolution time from contacts.csv, marked with their source, only where scorecard.csv lacks them."""
+    import shutil
+
+    from cxlib.diagnosis import diagnose
+
+    folder = shutil.copytree(DEMO, tmp_path / "demo")
+    card = pd.read_csv(folder / "scorecard.csv")
+    card[~card["metric"].isin(["first_contact_resolution", "resolution_time"])].to_csv(folder / "scorecard.csv",
+                                                                                       index=False)
+    table = diagnose(cxlib.load_client(folder)).scorecard.table.set_index(["metric", "period"])
+    contacts = pd.read_csv(folder / "contacts.csv", parse_dates=["opened_at", "closed_at"])
+    quarter = contacts["opened_at"].dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
+    flags = contacts["resolved_first_time"].map({True: 1.0, False: 0.0, "true": 1.0, "false": 0.0})
+    for period, part in contacts.groupby(quarter):
+        fcr = table.loc[("first_contact_resolution", period)]
+        assert fcr["source"] == "contacts.csv"
+        assert fcr["value"] == pytest.approx(100 * flags[part.index].mean())  # unknown flags left out, not "no"
+        days = (part["closed_at"] - part["opened_at"]).dt.total_seconds().dropna() / 86400
+        assert table.loc[("resolution_time", period), "value"] == pytest.approx(days.mean())
+    given = diagnose(cxlib.load_client(DEMO)).scorecard.table
+    assert set(given.loc[given["metric"] == "first_contact_resolution", "source"]) == {"scorecard.csv"}

@@ -26,7 +26,14 @@ from cxlib import catalog
 from cxlib.client.cache import CACHE_VARIABLE, _cached, remove_cache, write_cache
 from cxlib.client.config import LANGUAGES, PERIOD_FREQUENCIES, _read_config, _with_defaults
 from cxlib.client.convert import DONT_KNOW
-from cxlib.client.counts import COUNT_KEYS, _count_problems, csat_from_csi, period_labels, survey_counts, with_csat_counts
+from cxlib.client.counts import (
+    COUNT_KEYS,
+    _count_problems,
+    csat_from_csi,
+    period_labels,
+    survey_counts,
+    with_csat_counts,
+)
 from cxlib.client.problems import DataError, Problem, SourceInfo
 from cxlib.client.ratings import attributes, rating_notes
 from cxlib.client.reading import ReadFailed, _read_text_table, _read_workbook

@@ -6,8 +6,8 @@ Every shape here once crashed ``cxkit run``; tests run each through ``cxkit chec
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -112,8 +112,8 @@ def exported_dates(folder: Path) -> None:
 
 
 def counts_only(folder: Path) -> None:
-    from cxlib.client.counts import survey_counts
     from cxlib.client import load_client
+    from cxlib.client.counts import survey_counts
 
     client = load_client(folder)
     counts = survey_counts(client.survey.drop(columns=["csat"]))
