@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +56,7 @@ def main() -> None:
         rows = []
         for size in (10_000, 100_000, 1_000_000):
             folder = make_big_client(scratch / f"c{size}", size)
-            seconds, client = timed(lambda: cxlib.load_client(folder))
+            seconds, client = timed(partial(cxlib.load_client, folder))
             rows.append({"load and validate": seconds, **stages(client)})
         report("responses: 10,000 / 100,000 / 1,000,000 (4 channels, 4 quarters)",
                ["10k", "100k", "1M"], rows)

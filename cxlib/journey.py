@@ -545,7 +545,9 @@ def as_text(table: pd.DataFrame, columns: list[str], *, digits: int = 1, index: 
             continue
         base = DEPENDS.get(column.removesuffix("_low").removesuffix("_high"), set())
 
-        def cell(value: object, entries: list[str]) -> str:
+        # this iteration's base, column and integral, bound now rather than read from the loop when called
+        def cell(value: object, entries: list[str], base: set[str] = base, column: str = column,
+                 integral: bool = integral) -> str:
             if pd.isna(value):
                 said = bool(entries) if not plain_names else bool(base & set(entries)) or column in entries
                 return unknown_word if said else na_word

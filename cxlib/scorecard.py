@@ -68,9 +68,9 @@ def metric_catalog(language: str = "en", overrides: dict[str, Any] | None = None
 
 def levels(language: str = "en") -> pd.DataFrame:
     """The four levels in order: name, what each covers, how it is examined."""
-    return pd.DataFrame([{"level": l["key"], "name": catalog.label(l, language),
-                          "covers": catalog.label(l, language, "covers"), "examined_by": l["examined_by"]}
-                         for l in catalog.load("scorecard")["levels"]]).set_index("level")
+    return pd.DataFrame([{"level": level["key"], "name": catalog.label(level, language),
+                          "covers": catalog.label(level, language, "covers"), "examined_by": level["examined_by"]}
+                         for level in catalog.load("scorecard")["levels"]]).set_index("level")
 
 
 # --------------------------------------------------------------------------- derived metrics

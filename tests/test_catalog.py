@@ -47,7 +47,7 @@ def test_label_falls_back_to_english():
 
 def test_contract_is_documented_and_templated():
     readme = (KIT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
-    for key, spec in catalog.contract().items():
+    for spec in catalog.contract().values():
         assert f"`{spec['file']}`" in readme
         header = (KIT_ROOT / "data" / "template" / spec["file"]).read_text().strip()
         assert header == ",".join(c["name"] for c in spec["columns"])

@@ -135,7 +135,10 @@ def verdict(table: pd.DataFrame, claims: pd.DataFrame | None, stated: list[str],
     tops = [f"{numbers.percent(r['top_box'])} {numbers.interval(r['top_box_low'], r['top_box_high'])}".strip()
             for _, r in rows.iterrows()]
     key = "key_one" if len(stated) == 1 else "key_other"
-    join = lambda items: format_list(items, locale=numbers.language)
+
+    def join(items: list[str]) -> str:
+        return format_list(items, locale=numbers.language)
+
     names = rows["name"].iloc[0] if len(stated) == 1 else join(quoted)  # one name: the sentence quotes it itself
     return words(key, names=names, outcome=outcome, shares=join(shares), equal=equal, tested=tested,
                  top_boxes=join(tops))

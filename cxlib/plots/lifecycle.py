@@ -56,7 +56,10 @@ def lifecycle_curve(result: Any, *, language: str | None = None, ax: Axes | None
     x = scores["order"].to_numpy(dtype=float)
     score = scores["score"].to_numpy(dtype=float)
     fine = np.linspace(0.6, 10.4, 200)
-    shape = lambda t: np.sin(np.pi * (t - 0.5) / 10.5)
+
+    def shape(t: np.ndarray) -> np.ndarray:
+        return np.sin(np.pi * (t - 0.5) / 10.5)
+
     ax.plot(fine, shape(fine), color=GREY, linewidth=2, zorder=1)
     ax.set_xlim(0.4, 10.6)
     ax.set_ylim(-0.25, 1.3)
