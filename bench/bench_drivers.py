@@ -159,7 +159,8 @@ def boundary_betas() -> np.ndarray:
 
 def normal(n: int, betas: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     x = COMMON * rng.normal(size=(n, 1)) + rng.normal(size=(n, len(betas)))
-    return pd.DataFrame(x, columns=[f"d{j}" for j in range(len(betas))]).assign(y=x @ betas + NOISE * rng.normal(size=n))
+    y = x @ betas + NOISE * rng.normal(size=n)
+    return pd.DataFrame(x, columns=[f"d{j}" for j in range(len(betas))]).assign(y=y)
 
 
 def stated(table: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -114,7 +114,8 @@ def accuracy() -> None:
             print(f"| {name} | {rows} | {table.attrs['precision']:.3f} | {table.attrs['recall']:.3f} | {micro:.3f} | "
                   f"{low:.3f}–{high:.3f} |")
         for name in ("fresh", "held-out"):
-            print(f"\n{name}:\n\n| topic | labelled | found | precision % | recall % | F1 % |\n|---|---|---|---|---|---|")
+            print(f"\n{name}:\n\n| topic | labelled | found | precision % | recall % | F1 % |\n"
+                  "|---|---|---|---|---|---|")
             for row in tables[name].itertuples():
                 print(f"| {row.topic} | {row.labelled} | {row.found} | {row.precision:.0f} | {row.recall:.0f} | "
                       f"{row.f1:.0f} |")

@@ -39,7 +39,8 @@ from cxlib.survey import (
 __all__ = [
     "check", "diagnosis", "journey", "lifecycle", "scorecard",
     "claims",
-    "Client", "DataError", "Problem", "SourceInfo", "load_client", "period_labels", "setup_notebook", "show", "text_table",
+    "Client", "DataError", "Problem", "SourceInfo", "load_client", "period_labels",
+    "setup_notebook", "show", "text_table",
     "Comparison", "Estimate", "ces", "csat", "csi", "holm", "mean_diff", "nps", "nps_diff", "nps_from_counts",
     "nps_sample_size", "share", "share_diff",
     "changes", "closed_loop", "compare", "estimate", "loyalty_matrix", "nps_composition", "reasons", "summarize",

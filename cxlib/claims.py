@@ -246,7 +246,10 @@ def weighted_trend(values: Sequence[float], se: Sequence[float], x: Sequence[flo
 
 
 def scale_of(metric: str, scales: dict[str, Any] | None = None) -> tuple[int, int]:
-    """The answer scale the claims read a metric on: NPS 0–10, CSAT 0–1 (satisfied or not), CSI 1–5, CES as configured."""
+    """The answer scale the claims read a metric on.
+
+    NPS 0–10, CSAT 0–1 (satisfied or not), CSI 1–5, CES as configured.
+    """
     if metric == "nps":
         return 0, 10
     if metric == "csat":

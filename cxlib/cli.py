@@ -56,7 +56,8 @@ TEMPLATE_CLIENT = KIT_ROOT / "data" / "template"
 # shutdown interrupt; neither concerns the user, and cell errors surface anyway.
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 # A chapter that has nothing to work on without a file is left out of the run, and the report says so.
-CHAPTER_NEEDS = {"01_lifecycle_stage": ("lifecycle", "lifecycle.csv"), "03_customer_journey": ("journey", "journey.csv")}
+CHAPTER_NEEDS = {"01_lifecycle_stage": ("lifecycle", "lifecycle.csv"),
+                 "03_customer_journey": ("journey", "journey.csv")}
 REPORT_ORDER = ["06_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03_customer_journey",
                 "04_nps_csi_statistics", "05_customer_voice"]
 
@@ -64,7 +65,8 @@ REPORT_ORDER = ["06_diagnosis_report", "01_lifecycle_stage", "02_scorecard", "03
 KERNEL_ATTEMPTS = 2
 KERNEL_TROUBLE = ("kernel died", "kernel_info", "address already in use", "zmq", "dead kernel", "timed out waiting",
                   "didn't respond", "did not respond")
-KERNEL_START_SECONDS = 180  # a loaded 2-core machine starts a kernel slowly; nbclient's default of 60 s was seen to fail
+# a loaded 2-core machine starts a kernel slowly; nbclient's default of 60 s was seen to fail
+KERNEL_START_SECONDS = 180
 
 
 def _kernel_trouble(error: BaseException) -> bool:

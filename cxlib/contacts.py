@@ -73,8 +73,8 @@ def gaps(contacts: pd.DataFrame, survey: pd.DataFrame | None = None, language: s
 
     Examples
     --------
-    >>> gaps(pd.DataFrame(columns=["contact_id"]))
-    {'contacts': 'No contacts export (contacts.csv) was supplied, so contact volumes and resolution cannot be measured.'}
+    >>> gaps(pd.DataFrame(columns=["contact_id"]))["contacts"]
+    'No contacts export (contacts.csv) was supplied, so contact volumes and resolution cannot be measured.'
     """
     if contacts.empty:
         return {"contacts": gap("no_contacts", language)}

@@ -88,7 +88,8 @@ def _survey(p: Profile, rng: np.random.Generator, customers: dict[str, list[str]
             options = p.comments[reason]
             comment = options[int(rng.integers(len(options)))][1]
         contact_at = followed_up_at = ""
-        moment = datetime.combine(row["day"], datetime.min.time()) + timedelta(minutes=int(rng.integers(8 * 60, 20 * 60)))
+        moment = datetime.combine(row["day"], datetime.min.time()) \
+            + timedelta(minutes=int(rng.integers(8 * 60, 20 * 60)))
         if nps <= 6:
             contact_at = moment.strftime("%Y-%m-%d %H:%M")
             chance, median, spread = p.follow_up
@@ -150,7 +151,8 @@ def _outage(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) 
         delay = timedelta(minutes=int(np.exp(rng.normal(np.log(median), spread))))
         row["followed_up_at"] = (moment + delay).strftime("%Y-%m-%d %H:%M") if rng.random() < chance else ""
         stage, touchpoint = p.reason_touchpoint.get(outage.reason, ("", ""))
-        row["stage"], row["touchpoint"] = stage, p.touchpoint_by_channel.get((outage.reason, row["channel"]), touchpoint)
+        row["stage"] = stage
+        row["touchpoint"] = p.touchpoint_by_channel.get((outage.reason, row["channel"]), touchpoint)
 
 
 def _group(score: int) -> str:

@@ -220,7 +220,8 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
         One row per driver, largest share first: ``driver``, ``weight`` (raw, a part of R²), ``share`` (% of R²)
         with ``share_low``/``share_high``, ``excess_se`` (bootstrap standard error of the driver's weight minus the
         mean weight, in R² units: what :mod:`cxlib.driver_claims` tests), ``performance`` (mean rating),
-        ``top_box`` (%) with its Wilson limits, ``rated`` (answers rating it), ``missing`` (its blanks), ``n`` (complete answers behind the weights).
+        ``top_box`` (%) with its Wilson limits, ``rated`` (answers rating it), ``missing`` (its blanks), ``n``
+        (complete answers behind the weights).
         ``attrs``: ``outcome``, ``n``, ``left_out`` (answers set aside for a blank), ``outcome_missing``, ``r2``
         with ``r2_low``/``r2_high``, ``level``, ``replicates``, ``seed``, ``failed`` (singular replicates), ``note``.
 

@@ -126,7 +126,8 @@ def formula_sheet(language: str) -> str:
     words = _words(language)
     lines = [f"# {words['formulas_title']}", "", f"| | {words['formula']} | {words['reference']} |", "|---|---|---|"]
     for entry in _source()["formulas"]:
-        lines.append(f"| **{_cell(catalog.label(entry, language))}** | {_cell(catalog.label(entry, language, 'formula'))}"
+        lines.append(f"| **{_cell(catalog.label(entry, language))}**"
+                     f" | {_cell(catalog.label(entry, language, 'formula'))}"
                      f" | {_cell(entry['reference'])} |")
     return "\n".join(lines + ["", f"*{words['print']}*", ""])
 

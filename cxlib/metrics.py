@@ -1164,7 +1164,9 @@ def mean_diff(counts_a: Sequence[int], counts_b: Sequence[int], scale: tuple[int
 
 def share_diff(successes_a: int, n_a: int, successes_b: int, n_b: int, *, level: float = 0.95,
                metric: str = "share") -> Comparison:
-    """Difference of two percentages, ``a − b``: Newcombe's interval (from the two Wilson intervals) and the pooled z-test.
+    """Difference of two percentages, ``a − b``.
+
+    Newcombe's interval (from the two Wilson intervals) and the pooled z-test.
 
     Examples
     --------
@@ -1177,7 +1179,8 @@ def share_diff(successes_a: int, n_a: int, successes_b: int, n_b: int, *, level:
     if n_a == 0 or n_b == 0:
         return Comparison(metric, nan, nan, nan, nan, nan, "newcombe", level, nan, a, b)
     p_a, p_b = successes_a / n_a, successes_b / n_b
-    (low_a, high_a), (low_b, high_b) = wilson_interval(successes_a, n_a, level), wilson_interval(successes_b, n_b, level)
+    low_a, high_a = wilson_interval(successes_a, n_a, level)
+    low_b, high_b = wilson_interval(successes_b, n_b, level)
     diff = p_a - p_b
     low = diff - math.sqrt((p_a - low_a) ** 2 + (high_b - p_b) ** 2)
     high = diff + math.sqrt((high_a - p_a) ** 2 + (p_b - low_b) ** 2)

@@ -223,9 +223,12 @@ def _standard_errors(table: pd.DataFrame, level: float) -> np.ndarray:
     The interval's wider half over the normal quantile (a clipped or
     asymmetric interval gives the larger, more cautious SE); NaN without ``n``.
     """
+    def numbers(column: str) -> np.ndarray:
+        return pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+
     z = float(stats.norm.ppf(0.5 + level / 2))
-    n = pd.to_numeric(table["n"], errors="coerce").to_numpy(dtype=float) if "n" in table else np.full(len(table), np.nan)
-    value, low, high = (pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float) for c in ("value", "low", "high"))
+    n = numbers("n") if "n" in table else np.full(len(table), np.nan)
+    value, low, high = (numbers(c) for c in ("value", "low", "high"))
     half = np.fmax(high - value, value - low)
     with np.errstate(invalid="ignore"):
         return np.where((n > 0) & (half > 0), half / z, np.nan)

@@ -124,7 +124,8 @@ def _verdict(client: Any, result: Any) -> str:
     mandates = list(dict.fromkeys(lower_first(m) for m in mandate["mandate"]))
     owners = list(dict.fromkeys(lower_first(o) for o in mandate["owner"]))
     if len(mandates) > 1:
-        mandates = [word("for_stage", language, text=text, stage=name) for text, name in zip(mandates, names, strict=True)]
+        mandates = [word("for_stage", language, text=text, stage=name)
+                    for text, name in zip(mandates, names, strict=True)]
     values = {"company": client.name, "mandate": "; ".join(mandates), "owner": format_list(owners, locale=language)}
     if stage.verdict == "stage" or len(names) == 1:
         return word("verdict_stage", language, stage=names[0], **values)

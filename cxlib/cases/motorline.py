@@ -26,9 +26,12 @@ DETRACTOR_REASONS_PHONE_Q4 = {"booking": 0.45, "long_wait": 0.25, "delay_not_ann
 PASSIVE_REASONS = {"": 0.45, "long_wait": 0.15, "price": 0.15, "booking": 0.10, "delay_not_announced": 0.10,
                    "other": 0.05}
 PROMOTER_REASONS = {"": 0.55, "praise": 0.40, "other": 0.05}
-REASON_TOUCHPOINT = {"booking": ("purchase", "phone booking"), "delay_not_announced": ("experience", "repair status updates"),
-                     "long_wait": ("experience", "vehicle reception"), "not_resolved": ("experience", "vehicle handover"),
-                     "promise_broken": ("experience", "repair status updates"), "quality": ("experience", "vehicle handover"),
+REASON_TOUCHPOINT = {"booking": ("purchase", "phone booking"),
+                     "delay_not_announced": ("experience", "repair status updates"),
+                     "long_wait": ("experience", "vehicle reception"),
+                     "not_resolved": ("experience", "vehicle handover"),
+                     "promise_broken": ("experience", "repair status updates"),
+                     "quality": ("experience", "vehicle handover"),
                      "price": ("evaluation", "price check"), "staff_attitude": ("experience", "vehicle reception"),
                      "premises": ("experience", "vehicle reception")}
 
@@ -44,7 +47,8 @@ COMMENTS = {
     "long_wait": [("en", "Waited forty minutes at reception."), ("ru", "Долго ждал приёмщика.")],
     "not_resolved": [("en", "The noise is still there after the repair."), ("ru", "После ремонта проблема осталась.")],
     "price": [("en", "Final bill higher than the estimate."), ("ru", "Итоговая сумма выше, чем в смете.")],
-    "promise_broken": [("en", "Promised a call back that never came."), ("ru", "Обещали перезвонить и не перезвонили.")],
+    "promise_broken": [("en", "Promised a call back that never came."),
+                       ("ru", "Обещали перезвонить и не перезвонили.")],
     "quality": [("en", "Scratch on the door after the service."), ("ru", "После сервиса царапина на двери.")],
     "staff_attitude": [("en", "The receptionist was rude."), ("ru", "Приёмщик был груб.")],
     "praise": [("en", "Fast and friendly, thank you!"), ("en", "Great mechanic, explained everything."),
@@ -102,7 +106,8 @@ THEMES = (
 
 CSI_BY_GROUP = {"promoter": [0.0, 0.01, 0.04, 0.30, 0.65], "passive": [0.02, 0.06, 0.30, 0.50, 0.12],
                 "detractor": [0.15, 0.30, 0.35, 0.17, 0.03]}
-CES_BY_GROUP = {"promoter": [0.0, 0.01, 0.02, 0.07, 0.20, 0.35, 0.35], "passive": [0.02, 0.04, 0.10, 0.24, 0.30, 0.20, 0.10],
+CES_BY_GROUP = {"promoter": [0.0, 0.01, 0.02, 0.07, 0.20, 0.35, 0.35],
+                "passive": [0.02, 0.04, 0.10, 0.24, 0.30, 0.20, 0.10],
                 "detractor": [0.12, 0.20, 0.22, 0.20, 0.14, 0.08, 0.04]}
 
 SCORECARD = [

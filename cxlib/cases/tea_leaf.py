@@ -133,7 +133,8 @@ PROFILE = Profile(
     comments=COMMENTS,
     csi_by_group={"promoter": [0.0, 0.01, 0.03, 0.26, 0.70], "passive": [0.02, 0.05, 0.28, 0.50, 0.15],
                   "detractor": [0.14, 0.28, 0.36, 0.18, 0.04]},
-    ces_by_group={"promoter": [0.0, 0.0, 0.02, 0.06, 0.17, 0.35, 0.40], "passive": [0.01, 0.03, 0.08, 0.20, 0.33, 0.23, 0.12],
+    ces_by_group={"promoter": [0.0, 0.0, 0.02, 0.06, 0.17, 0.35, 0.40],
+                  "passive": [0.01, 0.03, 0.08, 0.20, 0.33, 0.23, 0.12],
                   "detractor": [0.06, 0.12, 0.20, 0.24, 0.20, 0.12, 0.06]},
     follow_up=(0.92, 45.0, 0.8),  # the founder answers every low score herself, fast
     purchases_lambda={"retail": 1.2, "wholesale": 6.0},

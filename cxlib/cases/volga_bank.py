@@ -37,7 +37,8 @@ PENSION = Theme("pension", {"promoter": 0.04, "passive": 0.04, "detractor": 0.02
 # Attribute ratings, 1-5. How the staff treat the customer moves NPS most: the planted top driver, while the
 # journey's pain point is the document check. Only callers rate the call centre; app users rarely rate the queue.
 RATINGS = (
-    Rating("queue", mean=2.8, slope=0.35, noise=0.80, shifts={"long_wait": -1.3}, not_rated={"mobile_app": 0.5, "*": 0.03}),
+    Rating("queue", mean=2.8, slope=0.35, noise=0.80, shifts={"long_wait": -1.3},
+           not_rated={"mobile_app": 0.5, "*": 0.03}),
     Rating("documents", mean=2.6, slope=0.40, noise=0.80, shifts={"paperwork": -1.4}),
     Rating("staff", mean=3.3, slope=0.75, noise=0.70, shifts={"staff_attitude": -1.5}),
     Rating("call_centre", mean=3.0, slope=0.30, noise=0.80, shifts={"not_resolved": -1.2},

@@ -335,7 +335,8 @@ def _claims_section(ctx: _Context) -> Section:
     columns = [Column(ctx.words("col_what")), Column(ctx.words("col_when")), Column(ctx.words("col_values"), True),
                Column(ctx.words("col_change"), True), Column(ctx.words("col_p"), True)]
     rows = [[unbroken(cell) for cell in _claim_row(ctx, claim)] for _, claim in stated.iterrows()]
-    table = Table(columns, rows, caption=ctx.words("claims_caption", level=ctx.level_text), empty=ctx.words("claims_none"))
+    table = Table(columns, rows, caption=ctx.words("claims_caption", level=ctx.level_text),
+                  empty=ctx.words("claims_none"))
     key = {0: "claims_count_none", 1: "claims_count_single"}.get(len(stated), "claims_count_several")
     tested = int(pd.to_numeric(ctx.result.changes["p"], errors="coerce").notna().sum())
     count = ctx.words(key, tested=ctx.numbers.number(tested), mine=ctx.numbers.number(len(claims)),

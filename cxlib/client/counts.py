@@ -38,7 +38,8 @@ def _count_problems(counts: pd.DataFrame, config: dict[str, Any]) -> list[Proble
     for question, (low, high) in scales.items():
         part = counts[(counts["question"] == question) & counts["score"].notna()]
         outside = part[(part["score"] < low) | (part["score"] > high)]
-        problems += [Problem("survey_counts.csv", int(row), "score", str(score), f"is outside {low}–{high} for {question}")
+        problems += [Problem("survey_counts.csv", int(row), "score", str(score),
+                             f"is outside {low}–{high} for {question}")
                      for row, score in outside["score"].items()]
     return problems
 
@@ -55,8 +56,9 @@ def survey_counts(survey: pd.DataFrame) -> pd.DataFrame:
     >>> rows = pd.DataFrame({"period": ["Q1", "Q1"], "segment": ["a", "a"], "channel": ["web", "web"],
     ...                      "nps": pd.array([9, 9], dtype="Int64"), "csi": pd.array([5, None], dtype="Int64"),
     ...                      "ces": pd.array([6, 6], dtype="Int64")})
-    >>> survey_counts(rows)[["question", "score", "n"]].to_dict("list")
-    {'question': ['nps', 'csat', 'csat', 'csi', 'csi', 'ces'], 'score': [9, 1, None, 5, None, 6], 'n': [2, 1, 1, 1, 1, 2]}
+    >>> survey_counts(rows)[["question", "score", "n"]].to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+    {'question': ['nps', 'csat', 'csat', 'csi', 'csi', 'ces'], 'score': [9, 1, None, 5, None, 6],
+     'n': [2, 1, 1, 1, 1, 2]}
     """
     if "csat" not in survey and "csi" in survey:
         survey = survey.assign(csat=csat_from_csi(survey["csi"]))

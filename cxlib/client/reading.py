@@ -115,7 +115,8 @@ def _parse_text(path: Path, text: str, encoding: str, expected: set[str],
     for name in repeated:
         problems.append(Problem(path.name, header + 1, name, None, "appears twice in the header"))
     # the fast parser pads short rows silently, so count every record's fields first
-    lengths = np.fromiter((len(fields) for fields in csv.reader(io.StringIO(text), delimiter=separator)), dtype=np.int64)
+    records = csv.reader(io.StringIO(text), delimiter=separator)
+    lengths = np.fromiter((len(fields) for fields in records), dtype=np.int64)
     ragged = np.flatnonzero((lengths != width) & (lengths > 0))
     ragged = ragged[ragged > header]
     for index in ragged:
