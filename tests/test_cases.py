@@ -48,7 +48,8 @@ def test_volga_bank_planted_findings(volga):
     assert (result.lifecycle.verdict, result.lifecycle.stage) == ("stage", "aristocracy")
     assert result.pain_points.iloc[0]["touchpoint"] == "document check"
     claims = result.changes[result.changes["significant"]]
-    branch = claims[(claims["group"] == "branch") & (claims["metric"] == "nps") & (claims["kind"] == "period-on-period")]
+    branch = claims[(claims["group"] == "branch") & (claims["metric"] == "nps")
+                    & (claims["kind"] == "period-on-period")]
     assert len(branch) == 1 and branch.iloc[0]["to"] == "2025-Q3" and branch.iloc[0]["diff"] < -15
     assert set(claims.loc[claims["by"] == "channel", "group"]) == {"branch"}  # no other channel is blamed
     assert result.closed_loop.iloc[0]["high"] < 1

@@ -282,7 +282,8 @@ def test_closed_loop_equals_pandas_and_wilson():
     _, _, chapter = built("demo")
     survey = raw_survey("demo")
     low = survey[pd.to_numeric(survey["nps"], errors="coerce") <= 6]
-    delay = pd.to_datetime(low["followed_up_at"].replace("", None)) - pd.to_datetime(low["contact_at"].replace("", None))
+    delay = (pd.to_datetime(low["followed_up_at"].replace("", None))
+             - pd.to_datetime(low["contact_at"].replace("", None)))
     on_time = int((delay <= pd.Timedelta("1h")).sum())
     low_ci, high_ci = proportion_confint(on_time, len(low), method="wilson")
     text = plain(section(chapter, "Closed loop").blocks[0].text)

@@ -103,7 +103,8 @@ def test_bad_dates_codes_and_follow_up_order(tmp_path):
         "survey.csv row 2, contact_at: '2025-03-01 10:00' is later than followed_up_at '2025-03-01 09:00': "
         "a follow-up cannot come before the contact",
         "survey.csv row 3, date: is empty; a value is required",
-        "survey.csv row 3, contact_at: 'yesterday' is not a date such as 2025-03-01, 01.03.2025, 01/03/2025 or 1 March 2025",
+        "survey.csv row 3, contact_at: 'yesterday' is not a date such as 2025-03-01, 01.03.2025, 01/03/2025"
+        " or 1 March 2025",
     ]
 
 
@@ -237,8 +238,8 @@ def test_unknown_scorecard_metric_needs_unit_and_direction(demo_copy):
         handle.write("customer,nps_b2b,2025-Q4,31,30,,,,\n")
         handle.write("customer,reviews_rating,2025-Q4,4.4,4.5,,,stars,higher\n")
     found = problems_of(demo_copy)
-    assert found == [f"scorecard.csv row {first_new_row}, metric: 'nps_b2b' is not in the kit's metric catalogue, so the row must "
-                     "give its unit and direction (higher, lower or band); missing: unit, direction"]
+    assert found == [f"scorecard.csv row {first_new_row}, metric: 'nps_b2b' is not in the kit's metric catalogue, "
+                     "so the row must give its unit and direction (higher, lower or band); missing: unit, direction"]
 
 
 def test_run_cache_is_used_only_while_the_files_are_unchanged(demo_copy, monkeypatch):
@@ -271,7 +272,8 @@ def test_the_cache_holds_data_only_and_is_private(demo_copy, monkeypatch):
     cache = write_cache(load_client(demo_copy))
     try:
         assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-        assert sorted(p.suffix for p in cache.iterdir()) == [".json"] + [".npz"] * len(cxlib.catalog.contract())  # no pickle anywhere
+        suffixes = [".json"] + [".npz"] * len(cxlib.catalog.contract())  # no pickle anywhere
+        assert sorted(p.suffix for p in cache.iterdir()) == suffixes
         os.chmod(cache, 0o777)  # another user could have planted data here: the kit reads the files instead
         monkeypatch.setenv(CACHE_VARIABLE, str(cache))
         with open(cache / "client.json", encoding="utf-8") as handle:

@@ -193,7 +193,8 @@ def test_two_respondents_are_insufficient_not_a_verdict():
     result = components.assess(table)
     assert result.verdict == "insufficient" and result.insufficient and result.weakest == ""
     assert result.lowest == "policy"  # it scores lowest, but two people's view is not the company's
-    assert result.reason == "Too few respondents gave usable answers (2; naming the weakest component needs at least 6)."
+    assert result.reason == ("Too few respondents gave usable answers (2; naming the weakest component needs"
+                             " at least 6).")
     assert str(result) == f"insufficient evidence: {result.reason}"
     assert result.rules["passed"].tolist()[:1] == [False] and result.rules["passed"].isna().sum() == 4
     russian = components.assess(table, language="ru")

@@ -53,7 +53,8 @@ def test_column_mapping_renames_export_headers_and_names_them_in_problems(tmp_pa
 def test_a_mapping_to_a_header_the_file_lacks_is_a_problem(tmp_path):
     toml = 'name = "X"\n[columns.survey]\nnps = "Recommend?"\n'
     mapping, no_answers = problems_of(write_client(tmp_path / "c", ["9"], header="nps_score", toml=toml))
-    assert mapping == "client.toml, columns.survey.nps: 'recommend?' is not a header of survey.csv (its headers: nps_score)"
+    assert mapping == ("client.toml, columns.survey.nps: 'recommend?' is not a header of survey.csv"
+                       " (its headers: nps_score)")
     assert no_answers.endswith('[columns.survey] nps = "nps_score"')
 
 

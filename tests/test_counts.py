@@ -59,7 +59,8 @@ def test_scorecard_derivations_from_counts(clients):
     derived_counts = scorecard.derive(counts.counts, counts.customers)
     columns = ["metric", "period", "value", "n", "low", "high"]
     pd.testing.assert_frame_equal(derived_rows[columns], derived_counts[columns])
-    assert set(derived_counts.loc[derived_counts["level"] == "customer", "source"]) == {"derived from survey_counts.csv"}
+    customer = derived_counts["level"] == "customer"
+    assert set(derived_counts.loc[customer, "source"]) == {"derived from survey_counts.csv"}
 
 
 def test_row_only_analyses_say_why_they_cannot_run(clients):
@@ -125,7 +126,8 @@ def test_aggregate_names_unreadable_values(tmp_path):
     survey = tmp_path / "survey.csv"
     survey.write_text("response_id,date,channel,segment,nps,csi,ces\nR1,2025-01-05,web,a,9,5,6\n"
                       "R2,someday,web,a,nine,5,6\nR3,05.01.2025,web,a,,4,6\n")
-    with pytest.raises(ValueError, match=r"date: 1 values cannot be read, e.g. 'someday'; nps: 1 values cannot be read"):
+    with pytest.raises(ValueError,
+                       match=r"date: 1 values cannot be read, e.g. 'someday'; nps: 1 values cannot be read"):
         aggregate(survey, tmp_path / "out", progress=False)
 
 

@@ -100,7 +100,8 @@ def test_excel_export_with_a_title_row_labels_serials_and_dont_know(tmp_path):
     workbook(folder / "survey.xlsx", [
         ["Опрос клиентов", None, None, None, None, "Оценки"],
         HEADER,
-        ["R1", datetime(2025, 1, 5), "phone", "private", "C1", "9 - очень вероятно", 5, 6, "praise", "Отлично", None, None],
+        ["R1", datetime(2025, 1, 5), "phone", "private", "C1", "9 - очень вероятно", 5, 6, "praise", "Отлично",
+         None, None],
         ["R2", 45666, "web", "fleet", "C2", "не знаю", "4: доволен", 5, None, None, None, None],
         ["R3", "07.01.2025", "web", "fleet", "C3", 3, 2, "N/A", "booking", "Перезвоните",  # formulas: test_workbooks
          datetime(2025, 1, 7, 10, 0), "2025-01-07 10:30"],
@@ -109,7 +110,7 @@ def test_excel_export_with_a_title_row_labels_serials_and_dont_know(tmp_path):
     survey = client.survey
     assert str(client.sources[0]) == "read survey.xlsx as an Excel workbook (first sheet), header on row 2, 3 rows"
     assert survey.index.tolist() == [3, 4, 5]  # spreadsheet rows
-    assert survey["date"].tolist() == [pd.Timestamp("2025-01-05"), pd.Timestamp("2025-01-09"), pd.Timestamp("2025-01-07")]
+    assert survey["date"].tolist() == [pd.Timestamp(d) for d in ("2025-01-05", "2025-01-09", "2025-01-07")]
     assert survey["nps"].tolist()[0] == 9 and pd.isna(survey["nps"].tolist()[1])
     assert survey["csi"].tolist() == [5, 4, 2] and pd.isna(survey["ces"].iloc[2])
     notes = " | ".join(client.notes)

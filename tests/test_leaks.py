@@ -74,7 +74,8 @@ def _answers_of(entry: dict, derived, demo: bool) -> list[tuple[str, re.Pattern]
         names = [str(n) for n in derived if len(str(n)) > 1 and not str(n).isdigit() and str(n) not in NOT_NAMES]
         options = entry.get("options", {})  # a letter stands for its option's text ("b": "a dedicated … department")
         names += [text for letter in derived if len(letter) == 1 and letter in options for text in options[letter]]
-        names = [n for n in names if n.lower() not in _course_words() and (demo or len(n.replace("_", " ").split()) > 1)]
+        names = [n for n in names
+                 if n.lower() not in _course_words() and (demo or len(n.replace("_", " ").split()) > 1)]
         return [(n, _name_pattern(n)) for n in dict.fromkeys(names)]
     if isinstance(derived, rubric.Claim):  # the channels that changed for real, and by how much
         real = [s for s in derived.subjects if s.stance == "real" and s.key not in ("company", "none")]
@@ -96,7 +97,8 @@ def derived_answers() -> tuple[tuple[str, str, str, re.Pattern], ...]:
                 derived = check.COMPUTE[entry["compute"]](client)
             except (ValueError, KeyError, IndexError, AttributeError, TypeError):
                 continue  # "not available" for this client: nothing to give away
-            found += [(name, entry["id"], text, pattern) for text, pattern in _answers_of(entry, derived, name == "demo")]
+            found += [(name, entry["id"], text, pattern)
+                      for text, pattern in _answers_of(entry, derived, name == "demo")]
     return tuple(found)
 
 

@@ -76,7 +76,8 @@ CORPUS = [
     ("client.toml not TOML", {"toml": "name = \n"}, "client.toml: is not valid TOML"),
     ("client.toml not UTF-8", {"toml": None}, "client.toml: is not UTF-8 text"),
     ("misspelled key", {"toml": 'name = "X"\nlanguge = "ru"\n'}, "client.toml, languge: 'ru' is not a client.toml key"),
-    ("target not a number", {"toml": 'name = "X"\n[targets]\nnps = "thirty"\n'}, "targets.nps: 'thirty' must be a number"),
+    ("target not a number", {"toml": 'name = "X"\n[targets]\nnps = "thirty"\n'},
+     "targets.nps: 'thirty' must be a number"),
     ("target as a table", {"toml": 'name = "X"\n[targets.nps]\na = 1\n'}, "targets.nps: must be a number"),
     ("statement without id", {"toml": 'name = "X"\n[[overrides.lifecycle.statements]]\nstage = "prime"\n'},
      "overrides.lifecycle.statements[1]: needs id"),
@@ -114,13 +115,16 @@ CORPUS = [
     ("lifecycle unknown role", {"lifecycle__csv": "respondent,role,statement_id,answer\nP1,ceo,GO1,4\n"},
      "lifecycle.csv row 2, role: 'ceo' is not one of"),
     ("scorecard unknown level", {"scorecard__csv": "level,metric,period,value,target,benchmark\n"
-                                                   "money,churn_rate,2025-Q1,5,,\n"}, "scorecard.csv row 2, level: 'money'"),
+                                                   "money,churn_rate,2025-Q1,5,,\n"},
+     "scorecard.csv row 2, level: 'money'"),
     ("scorecard unknown metric", {"scorecard__csv": "level,metric,period,value,target,benchmark\n"
-                                                    "customer,happiness,2025-Q1,5,,\n"}, "'happiness' is not in the kit's"),
+                                                    "customer,happiness,2025-Q1,5,,\n"},
+     "'happiness' is not in the kit's"),
     ("mystery bad result", {"mystery_shopping__csv": "visit_id,date,touchpoint,criterion,result,weight,critical\n"
                                                      "V1,2025-03-01,desk,smile,maybe,1,no\n"}, "result: 'maybe'"),
     ("counts bad question", {"survey": None, "survey_counts__csv": "period,segment,channel,question,score,n\n"
-                                                                  "2025-Q1,,,happiness,9,3\n"}, "question: 'happiness'"),
+                                                                  "2025-Q1,,,happiness,9,3\n"},
+     "question: 'happiness'"),
     ("counts score off scale", {"survey": None, "survey_counts__csv": "period,segment,channel,question,score,n\n"
                                                                      "2025-Q1,,,nps,12,3\n"}, "'12' is outside 0–10"),
     ("counts negative n", {"survey": None, "survey_counts__csv": "period,segment,channel,question,score,n\n"

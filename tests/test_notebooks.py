@@ -42,7 +42,8 @@ def test_notebook_is_executed_in_order_without_errors(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_chart_cell_shows_its_chart(path):
     """A cell that draws with cxlib.plots holds a picture (a chart drawn once must not leave the next ones blank)."""
-    drawing = [c for c in code_cells(path) if "plots." in source(c) and "import" not in source(c).split("plots.")[0][-20:]]
+    drawing = [c for c in code_cells(path)
+               if "plots." in source(c) and "import" not in source(c).split("plots.")[0][-20:]]
     blank = [source(c).splitlines()[0] for c in drawing
              if not any("image/png" in o.get("data", {}) for o in c["outputs"])]
     assert not blank, f"{path.name}: chart cells without a picture: {blank}"

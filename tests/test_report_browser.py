@@ -298,7 +298,8 @@ def test_numbers_right_text_left(page, driver):
     """Computed style, as the reader sees it: numeric cells right-aligned, every other cell and paragraph left."""
     cells = js(driver, """
         return [...document.querySelectorAll('table.cx-table th, table.cx-table td')].map(c => [
-            c.classList.contains('cx-num'), getComputedStyle(c).textAlign, c.tagName === 'TD' ? c.textContent.trim() : '']);
+            c.classList.contains('cx-num'), getComputedStyle(c).textAlign,
+            c.tagName === 'TD' ? c.textContent.trim() : '']);
     """)
     assert cells, "the chapters hold tables"
     wrong = [(numeric, align, text[:30]) for numeric, align, text in cells
