@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/cxkit run data/demo --out reports/demo
 
-## test: unit tests and the docstrings' examples, then every notebook under nbval
+## test: the lint (ruff), unit tests and the docstrings' examples, then every notebook under nbval
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 tests --doctest-modules cxlib
 	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
 
