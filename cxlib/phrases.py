@@ -89,3 +89,18 @@ def from_preposition(period: str, language: str) -> str:
 def lead_claim(part: pd.DataFrame) -> pd.Series:
     """The most specific claim of a place: period-on-period before first-to-last before trend, then the smallest p."""
     return part.assign(_kind=part["kind"].map(KIND_ORDER).fillna(9)).sort_values(["_kind", "p_adjusted"]).iloc[0]
+
+
+def first_to_act_on(part: pd.DataFrame, periods: list[str]) -> pd.Series:
+    """The claim a reader acts on first: a change for the worse before one for the better, then the most specific
+    kind (period-on-period before first-to-last before trend), the latest, the smallest adjusted p.
+
+    A recovery after a dip is real news, but not the first thing to act on. ``periods`` are the client's, in time
+    order.
+    """
+    worse = part[part["worse"].fillna(False).astype(bool)]
+    pool = worse if len(worse) else part
+    pool = pool[pool["kind"].map(KIND_ORDER).fillna(9) == pool["kind"].map(KIND_ORDER).fillna(9).min()]
+    order = {period: position for position, period in enumerate(periods)}
+    latest = pool["to"].map(order).fillna(-1)
+    return lead_claim(pool[latest == latest.max()])

@@ -43,6 +43,7 @@ from cxlib.phrases import (
     amount,
     change_interval,
     decimals_for,
+    first_to_act_on,
     from_preposition,
     lead_claim,
     lower_first,
@@ -194,10 +195,11 @@ def _tiles(client: Any, result: Any, numbers: Numbers) -> list[Tile]:
     return tiles
 
 
-def _change_sentence(part: pd.DataFrame, numbers: Numbers, level: str) -> str:
-    """One place's significant changes: the lead claim in words, the other metrics that changed there named."""
+def _change_sentence(part: pd.DataFrame, numbers: Numbers, level: str, periods: list[str]) -> str:
+    """One place's significant changes: the one to act on first in words, the other metrics that changed there in
+    the same comparison named."""
     language = numbers.language
-    lead = lead_claim(part)
+    lead = first_to_act_on(part, periods)
     unit, diff = str(lead["unit"]), float(lead["diff"])
     metric = lead["metric"]
     effort = ""
@@ -211,7 +213,8 @@ def _change_sentence(part: pd.DataFrame, numbers: Numbers, level: str) -> str:
               "from_prep": from_preposition(from_, language), "kind": word(kind, language),
               "interval": change_interval(lead["low"], lead["high"], unit, numbers, level)}
     others = []
-    for other, claims in part.groupby("metric", sort=False):
+    same = part[(part["from"] == lead["from"]) & (part["to"] == lead["to"])]
+    for other, claims in same.groupby("metric", sort=False):
         if other != metric:
             tone = word("worse" if bool(claims["worse"].iloc[0]) else "better", language)
             others.append(f"{metric_label(other)} ({tone})")
@@ -240,10 +243,11 @@ def _change_findings(client: Any, result: Any, numbers: Numbers, level: str) -> 
         tested = int(table["p"].notna().sum())
         return [word("no_change_anywhere", language, tested=numbers.number(tested))]
     # the company first when it changed; otherwise the groups that did, then that the company as a whole did not
-    first = [_change_sentence(company, numbers, level)] if len(company) else []
+    periods = list(client.periods)
+    first = [_change_sentence(company, numbers, level, periods)] if len(company) else []
     last = [] if len(company) else [word("no_change_company", language)]
     places = sorted(groups.groupby(["by", "group"], sort=False), key=lambda item: item[1]["p_adjusted"].min())
-    named = [_change_sentence(part, numbers, level) for _, part in places]
+    named = [_change_sentence(part, numbers, level, periods) for _, part in places]
     return first + named[:MAX_CHANGE_FINDINGS - len(first) - len(last)] + last
 
 

@@ -153,20 +153,25 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
 # --------------------------------------------------------------------------- what the summary says
 
 
-def test_demo_names_the_phone_channels_fall_and_no_change_for_the_company():
+def test_demo_names_may_s_dip_and_the_phone_channels_fall():
+    """Planted: May's outage (a company-wide Q2 dip, recovered in Q3) and the phone channel's Q4 fall."""
     _, result = diagnosed("demo")
     changes = result.changes
     stated = changes[changes["significant"].fillna(False).astype(bool) & (changes["source"] == "survey")]
-    assert set(stated["group"]) == {"phone"} and set(stated["metric"]) == {"nps"}  # the demo as the tests know it
+    assert set(stated["group"]) == {"phone", "(all)"}  # the demo as the tests know it
     found = findings(summary_html("demo"))
+    # the company's sentence leads with the fall it has to act on, not the recovery after it, and names only the
+    # metrics that moved in that same comparison
+    company = [f for f in found if f.startswith("Company-wide")]
+    assert company == ["Company-wide, NPS fell by 25 points from Q1 2025 to Q2 2025 (95% interval: 15 to 34). "
+                       "Also significant there: CES (worse)."]
     phone = [f for f in found if "phone channel" in f]
     assert len(phone) == 1
     assert "NPS fell by 35 points from Q3 2025 to Q4 2025" in phone[0] and "95% interval: 20 to 50" in phone[0]
-    assert "For the company as a whole, no metric changed significantly between periods." in found
     shown = text_of(summary_html("demo"))
     assert "24 (17–30)" in shown
-    assert shown.count("no significant change since Q3 2025") == 4
-    assert "▲" not in shown and "▼" not in shown, "no company-wide change is a claim, so no tile has a mark"
+    assert shown.count("no significant change since Q3 2025") == 4  # the tiles compare the last two quarters
+    assert "▲" not in shown and "▼" not in shown, "no company-wide change into Q4 is a claim, so no tile has a mark"
 
 
 def test_tea_leaf_states_no_change():

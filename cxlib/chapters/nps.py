@@ -35,10 +35,10 @@ from cxlib.phrases import (
     amount,
     change_interval,
     decimals_for,
+    first_to_act_on,
     from_preposition,
     scale_of,
 )
-from cxlib.phrases import lead_claim as first_claim
 from cxlib.summary import plural
 from cxlib.wording import Numbers, Words, unbroken
 
@@ -175,19 +175,6 @@ def _claim_sentence(ctx: _Context, claim: pd.Series) -> str:
                  group=ctx.client.label(claim["group"]))
 
 
-def _leading(ctx: _Context, stated: pd.DataFrame) -> pd.Series:
-    """The claim an executive reads first: a change for the worse before one for the better, the latest first.
-
-    A recovery after a dip is real news, but not the first thing to act on; among equals the most specific claim
-    (:func:`cxlib.phrases.lead_claim`) leads.
-    """
-    worse = stated[stated["worse"].fillna(False).astype(bool)]
-    pool = worse if len(worse) else stated
-    order = {period: position for position, period in enumerate(ctx.client.periods)}
-    latest = pool["to"].map(order).fillna(-1)
-    return first_claim(pool[latest == latest.max()])
-
-
 def _lead(ctx: _Context, metric: str) -> str:
     """The main finding in one sentence: the leading significant claim, or the headline value and that none is."""
     claims = _claims(ctx)
@@ -195,8 +182,8 @@ def _lead(ctx: _Context, metric: str) -> str:
     mine = ctx.numbers.number(len(claims))
     if len(stated):
         key = "lead_single" if len(stated) == 1 else "lead_several"
-        return ctx.words(key, finding=_claim_sentence(ctx, _leading(ctx, stated)), mine=mine,
-                         shown=ctx.numbers.number(len(stated)))
+        first = first_to_act_on(stated, list(ctx.client.periods))
+        return ctx.words(key, finding=_claim_sentence(ctx, first), mine=mine, shown=ctx.numbers.number(len(stated)))
     key = "lead_steady" if len(claims) else "lead_untested"
     key += "_undated" if ctx.client.lacks("dates") else ""  # one period named "all answers": say no period
     return ctx.words(key, metric=METRIC_NAMES[metric], mine=mine, **_now(ctx, metric))
