@@ -233,3 +233,48 @@ def written(actions: list[Action], language: str) -> pd.DataFrame:
     table = table.sort_values("rule", key=lambda column: column.map(order), kind="stable")
     table.insert(0, "priority", range(1, len(table) + 1))
     return table.drop(columns="rule").reset_index(drop=True)
+
+
+def _family_evidence(row: pd.Series, tested: int, language: str) -> dict[str, Any]:
+    return {"p": p_after(row["p_adjusted"], language), "tested": tested}
+
+
+def driver_actions(table: pd.DataFrame, drivers: pd.DataFrame | None, tested: int, language: str) -> list[Action]:
+    """The key driver the family states with the largest share (a driver claim is "more than an equal share")."""
+    stated = table[(table["source"] == "drivers") & table["significant"].fillna(False).astype(bool)]
+    if stated.empty or drivers is None:
+        return []
+    row = stated.sort_values("value_to", ascending=False).iloc[0]
+    driver = drivers.set_index("driver").loc[row["group"]]
+    outcome = METRIC_NAMES.get(row["metric"], row["metric"])
+    return [("key_driver", {"attribute": driver["name"], "outcome": outcome},
+             {"attribute": driver["name"], "outcome": outcome, "share": percent(driver["share"]),
+              "low": percent(driver["share_low"]), "high": percent(driver["share_high"]),
+              "equal": percent(row["value_from"]), "top": percent(driver["top_box"]),
+              **_family_evidence(row, tested, language)}, [row["claim"]])]
+
+
+def contact_actions(table: pd.DataFrame, fcr: str, tested: int, language: str) -> list[Action]:
+    """Repeated contacts, when the family states that those customers' NPS is lower than without contacts."""
+    stated = table[(table["source"] == "contacts") & (table["metric"] == "nps") & (table["group"] == "repeated")
+                   & table["significant"].fillna(False).astype(bool) & (table["diff"] < 0)]
+    if stated.empty:
+        return []
+    row = stated.iloc[0]
+    return [("repeat_contacts", {}, {"a": percent(row["value_from"]), "b": percent(row["value_to"]),
+                                     "diff": number(row["diff"], "points"), "low": number(row["low"], "points"),
+                                     "high": number(row["high"], "points"), "fcr": fcr,
+                                     **_family_evidence(row, tested, language)}, [row["claim"]])]
+
+
+def component_actions(table: pd.DataFrame, tested: int, language: str) -> list[Action]:
+    """The largest manager–staff gap the family states where managers rate the component higher."""
+    stated = table[(table["source"] == "components") & table["significant"].fillna(False).astype(bool)
+                   & (table["diff"] > 0)]
+    if stated.empty:
+        return []
+    row = stated.sort_values("diff", ascending=False).iloc[0]
+    return [("component_gap", {"component": row["group"]},
+             {"managers": f"{row['value_to']:.1f}", "staff": f"{row['value_from']:.1f}", "gap": f"{row['diff']:+.1f}",
+              "low": f"{row['low']:+.1f}", "high": f"{row['high']:+.1f}",
+              **_family_evidence(row, tested, language)}, [row["claim"]])]

@@ -393,6 +393,12 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         draft.actions += actions.comment_actions(raised, tested, language)
     draft.actions += actions.customer_actions(loop, loyalty, value, table,
                                               _claim_id(table, "customers", "nps", "difference", "top 20%"))
+    draft.actions += actions.driver_actions(table, key_table, tested, language)
+    draft.actions += actions.component_actions(table, tested, language)
+    if len(client.contacts):
+        fcr = support_contacts.first_contact_resolution(client.contacts, level=level).iloc[0]
+        written = "–" if pd.isna(fcr["value"]) else f"{fcr['value']:.0f}%{actions.interval(fcr['low'], fcr['high'])}"
+        draft.actions += actions.contact_actions(table, written, tested, language)
     if card is not None:
         claim = _claim_id(table, "scorecard", "superior service", "difference", "managers against customers")
         draft.actions += actions.scorecard_actions(card, gap, table, claim, client.config, language)

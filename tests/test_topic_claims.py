@@ -73,13 +73,18 @@ def test_the_critics_topics_join_the_pain_points_and_the_recommendations():
 
 
 def test_recommendations_follow_the_catalogue_s_priority_order():
-    result = diagnose(cxlib.load_client("data/demo"))
+    from cxlib.actions import written
+
     order = [rule["rule"] for rule in catalog.load("report")["recommendations"]]
-    chapters_in_order = [next(r["chapter"] for r in catalog.load("report")["recommendations"] if r["rule"] == rule)
-                         for rule in order]
-    positions = [chapters_in_order.index(chapter) for chapter in result.recommendations["chapter"]]
-    assert positions == sorted(positions) and list(result.recommendations["priority"]) == \
-        list(range(1, len(result.recommendations) + 1))
+    shuffled = [("hostages", {}, {"share": "8", "revenue": "23"}, []),
+                ("comment_topic_nps", {"topic": "T", "stage": "S"},
+                 {"a": "1", "b": "2", "diff": "+1", "low": "+0", "high": "+2", "p": "< 0.001", "tested": 9}, ["C9"]),
+                ("closed_loop", {}, {"share": "4", "low": "2", "high": "6", "n": 5, "hours": "4.8"}, [])]
+    table = written(shuffled, "en")
+    rules = sorted((rule for rule, *_ in shuffled), key=order.index)
+    assert list(table["priority"]) == [1, 2, 3] and table["claims"].tolist() == ["C9", "", ""]
+    assert [t.split(" ")[0] for t in table["recommendation"]] == [
+        {"comment_topic_nps": "Fix", "closed_loop": "Call", "hostages": "Win"}[rule] for rule in rules]
 
 
 def test_critics_topics_and_their_stages_by_hand():
