@@ -136,12 +136,12 @@ def _table(found: Any, claims: pd.DataFrame, names: dict[str, str], words: Words
             verdict = words("gap_significant" if bool(claim["significant"]) else "gap_not_significant",
                             p=adjusted_p(claim["p_adjusted"], words, numbers))
         label = words("weakest_mark", name=name) if key == found.weakest else name
-        rows.append([label, _score(managers, key, numbers), numbers.number(n_m), _score(staff, key, numbers),
-                     numbers.number(n_s), gap, verdict])
+        # the n beside the score, not in a column of its own: five columns leave the names room on A4
+        rows.append([label, words("score_cell", score=_score(managers, key, numbers), n=numbers.number(n_m)),
+                     words("score_cell", score=_score(staff, key, numbers), n=numbers.number(n_s)), gap, verdict])
     if not rows:
         return None
     columns = [Column(words("column_component")), Column(words("column_managers"), numeric=True),
-               Column(words("column_managers_n"), numeric=True), Column(words("column_staff"), numeric=True),
-               Column(words("column_staff_n"), numeric=True), Column(words("column_gap"), numeric=True),
+               Column(words("column_staff"), numeric=True), Column(words("column_gap"), numeric=True),
                Column(words("column_verdict"))]
     return Table(columns, rows, caption=words("table_caption"))

@@ -207,16 +207,18 @@ def _topic_table(client: Any, contacts: pd.DataFrame, survey: pd.DataFrame | Non
     for _, row in ranking.head(top).iterrows():
         name = client.label(row["topic"]) if row["name"] == row["topic"] else str(row["name"])
         name = name[:1].upper() + name[1:]  # an export's own topic code reads as a label
-        detractors = "–" if not row["answers"] else \
-            f"{numbers.percent(row['value'])} {numbers.interval(row['low'], row['high'])}"
-        rows.append([name, numbers.number(row["contacts"]), numbers.number(row["hours"]),
-                     numbers.percent(100 * row["hours"] / total) if total > 0 else "–",
-                     numbers.number(row["answers"]), detractors])
+        detractors = "–" if not row["answers"] else words(
+            "detractors_cell", share=f"{numbers.percent(row['value'])} {numbers.interval(row['low'], row['high'])}",
+            n=numbers.number(row["answers"]))
+        share = numbers.percent(100 * row["hours"] / total) if total > 0 else "–"
+        # four columns, a number and its share or its base in one cell, so the topic keeps room on A4
+        rows.append([name, numbers.number(row["contacts"]),
+                     words("hours_cell", hours=numbers.number(row["hours"]), share=share), detractors])
     if not rows:
         return None
-    keys = ["column_contacts", "column_hours", "column_hours_share", "column_topic_answers", "column_detractors"]
+    keys = ["column_contacts", "column_hours", "column_detractors"]
     caption = words("topics_caption")
     if not ranking.head(top)["answers"].any():  # no survey answer names these customers: nothing to show there
-        keys, rows, caption = keys[:3], [row[:4] for row in rows], words("topics_caption_hours")
+        keys, rows, caption = keys[:2], [row[:3] for row in rows], words("topics_caption_hours")
     columns = [Column(words("column_topic")), *[Column(words(key), numeric=True) for key in keys]]
     return Table(columns, rows, caption=caption)
