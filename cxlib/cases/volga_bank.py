@@ -203,4 +203,5 @@ PROFILE = Profile(
     visits_per_period=6,
     ratings=RATINGS,
     themes=(PENSION,),
+    components=True,  # the four components: managers see a written policy staff do not (cxlib.demo_components)
 )
