@@ -138,7 +138,9 @@ def test_without_scorecard_csv_only_derived_metrics_and_a_sentence_saying_so(nam
     assert names <= {"Churn rate", "Repeat-purchase rate", "Revenue per customer", "NPS", "CSI (mean satisfaction)",
                      "CSAT (share satisfied)", "Mystery-shopping score", "Отток клиентов", "Доля повторных покупок",
                      "Выручка на клиента", "CSI (средняя удовлетворённость)", "CSAT (доля довольных)",
-                     "Оценка тайного покупателя"}
+                     "Оценка тайного покупателя",
+                     # derived from contacts.csv where the client supplied one (the demo)
+                     "First-contact resolution", "Resolution time"}
     assert len(metric_rows(made)) == len(names)
 
 
