@@ -183,15 +183,14 @@ def _verdict(claim: pd.Series | None, minimum: int, words: Words, numbers: Numbe
 
 
 def adjusted_p(p: float, words: Words, numbers: Numbers) -> str:
-    """"adjusted p = 0.054", or "adjusted p < 0.001" (no "= <").
+    """"adjusted p = 0.054", or "adjusted p < 0.001" (:class:`cxlib.wording.Words` drops the "=" before "<").
 
     Examples
     --------
     >>> adjusted_p(1e-6, Words("chapters/contacts", "en"), Numbers("en"))
     'adjusted p <\xa00.001'
     """
-    text = numbers.p_value(p)
-    return words("p_below" if text.startswith("<") else "p_is", p=text)
+    return words("p_is", p=numbers.p_value(p))
 
 
 def _topic_table(client: Any, contacts: pd.DataFrame, survey: pd.DataFrame | None, words: Words,
