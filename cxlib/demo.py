@@ -339,7 +339,7 @@ def write_profile(profile: Profile, folder: str | Path) -> Path:
     _write_csv(folder / "mystery_shopping.csv", _mystery_shopping(p, np.random.default_rng([seed, 5])),
                columns("mystery_shopping"))
     if p.contacts:  # drawn from the survey as written, so the survey needs no change for it
-        contacts = contacts_for(pd.DataFrame(survey), pd.DataFrame(customers), seed=seed + 9)
+        contacts = contacts_for(pd.DataFrame(survey), pd.DataFrame(customers), seed=seed + 9, plan=p.contacts)
         contacts.to_csv(folder / "contacts.csv", index=False, lineterminator="\n")
     if p.components:
         components_for(seed).to_csv(folder / "components.csv", index=False, lineterminator="\n")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cxlib.demo_contacts import ContactPlan
+
 
 @dataclass(frozen=True)
 class Change:
@@ -122,7 +124,7 @@ class Profile:
     ratings: tuple[Rating, ...] = ()                                # attribute ratings, from their own stream
     outage: Outage | None = None                                    # a special-cause month, from its own stream
     themes: tuple[Theme, ...] = ()                                  # planted comment subjects, from their own stream
-    contacts: bool = False          # write contacts.csv (cxlib.demo_contacts), from its own stream
+    contacts: ContactPlan | None = None  # write contacts.csv (cxlib.demo_contacts) by this plan, from its own stream
     components: bool = False        # write components.csv (cxlib.demo_components), from its own stream
     extra: dict[str, Any] = field(default_factory=dict)
 

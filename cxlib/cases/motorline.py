@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from cxlib.cases import Change, Outage, Profile, Rating, Theme
+from cxlib.demo_contacts import DEMO as DEMO_CONTACTS
 
 QUARTERS = [date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1), date(2026, 1, 1)]
 RESPONSES_PER_QUARTER = 600
@@ -295,6 +296,6 @@ PROFILE = Profile(
     ratings=RATINGS,
     outage=OUTAGE,
     themes=THEMES,
-    contacts=True,
+    contacts=DEMO_CONTACTS,
     components=True,
 )
