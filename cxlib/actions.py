@@ -255,16 +255,20 @@ def driver_actions(table: pd.DataFrame, drivers: pd.DataFrame | None, tested: in
 
 
 def contact_actions(table: pd.DataFrame, fcr: str, tested: int, language: str) -> list[Action]:
-    """Repeated contacts, when the family states that those customers' NPS is lower than without contacts."""
-    stated = table[(table["source"] == "contacts") & (table["metric"] == "nps") & (table["group"] == "repeated")
-                   & table["significant"].fillna(False).astype(bool) & (table["diff"] < 0)]
-    if stated.empty:
-        return []
-    row = stated.iloc[0]
-    return [("repeat_contacts", {}, {"a": percent(row["value_from"]), "b": percent(row["value_to"]),
-                                     "diff": number(row["diff"], "points"), "low": number(row["low"], "points"),
-                                     "high": number(row["high"], "points"), "fcr": fcr,
-                                     **_family_evidence(row, tested, language)}, [row["claim"]])]
+    """Repeated or escalated contacts, each when the family states that those customers' NPS is lower than
+    without contacts (rules ``repeat_contacts`` and ``escalated_contacts``)."""
+    actions: list[Action] = []
+    for history, rule in (("repeated", "repeat_contacts"), ("escalated", "escalated_contacts")):
+        stated = table[(table["source"] == "contacts") & (table["metric"] == "nps") & (table["group"] == history)
+                       & table["significant"].fillna(False).astype(bool) & (table["diff"] < 0)]
+        if stated.empty:
+            continue
+        row = stated.iloc[0]
+        actions.append((rule, {}, {"a": percent(row["value_from"]), "b": percent(row["value_to"]),
+                                   "diff": number(row["diff"], "points"), "low": number(row["low"], "points"),
+                                   "high": number(row["high"], "points"), "fcr": fcr,
+                                   **_family_evidence(row, tested, language)}, [row["claim"]]))
+    return actions
 
 
 def component_actions(table: pd.DataFrame, tested: int, language: str) -> list[Action]:

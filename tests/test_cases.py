@@ -10,7 +10,7 @@ import pytest
 
 import cxlib
 import cxlib.cli
-from cxlib import voice
+from cxlib import contacts, voice
 from cxlib.drivers import key_drivers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -57,6 +57,22 @@ def test_volga_bank_planted_findings(volga):
     assert hostages["revenue_share"] > hostages["share"] > 10
     assert "paperwork" in set(client.survey["reason_code"])  # a reason code the client added in client.toml
     assert result.recommendations.iloc[0]["recommendation"].startswith("Клиентский сервис на стадии «Аристократия»")
+
+
+def test_volga_escalated_contacts_are_the_stated_contact_finding(volga):
+    """The case's planted contacts finding: escalated customers score far lower (stated in the family, with a
+    recommendation), one or repeated contacts are not stated; deposit documents cost the most handling hours and read
+    under the client's own Russian label."""
+    client, result = volga
+    stated = result.changes[(result.changes["source"] == "contacts") & result.changes["significant"]]
+    assert set(stated["group"]) == {"escalated"}  # for NPS and CSAT alike
+    assert stated.set_index("metric").loc["nps", "diff"] < -40
+    assert result.recommendations["recommendation"].str.startswith("Не доводить до эскалации").sum() == 1
+    no_tickets = client.contacts[client.contacts["topic"].eq("")].copy()
+    assert len(no_tickets) > 500  # the rest carry only a text: the comment tagger reads them
+    ranking = contacts.topic_ranking(client.contacts, client.survey, client.config, client.language)
+    assert ranking.iloc[0]["topic"] == "deposit_documents"
+    assert client.label("deposit_documents") == "Документы для вклада"
 
 
 def _tagged(client):

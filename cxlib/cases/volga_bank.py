@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from cxlib.cases import Change, Profile, Rating, Theme
+from cxlib.demo_contacts import ContactPlan
 
 COMMENTS = {
     "long_wait": [("ru", "Сорок минут в очереди в отделении."), ("ru", "Работает одно окно из пяти."),
@@ -47,6 +48,28 @@ RATINGS = (
     Rating("tariffs", mean=3.0, slope=0.30, noise=0.80, shifts={"price": -1.4}),
 )
 
+# The contact centre: a complaint is registered and escalated, and escalated customers are the bank's harshest
+# critics (the planted finding: their NPS far below that of customers without contacts); questions about the
+# documents for a deposit take four times the handling time of any other subject (the topic costing most hours).
+# Topic codes are English, as a ticket system exports them, and read in Russian through client.toml [labels].
+CONTACTS = ContactPlan(
+    history_mix={"promoter": (0.60, 0.28, 0.08, 0.04), "passive": (0.52, 0.28, 0.10, 0.10),
+                 "detractor": (0.40, 0.22, 0.12, 0.26), "unknown": (0.50, 0.26, 0.10, 0.14)},
+    channels={"call_centre": 0.50, "branch": 0.25, "mobile_app": 0.15, "email": 0.10},
+    hours={"call_centre": 30.0, "branch": 96.0, "mobile_app": 12.0, "email": 72.0},
+    first_time={"one": 0.78, "repeated": 0.55, "escalated": 0.35},
+    topics=("card_block", "transfer_delay", "statement_error", "deposit_documents", "complaint"),
+    texts=("Заблокировали карту без объяснений, прошу разблокировать",
+           "Перевод не дошёл уже три дня",
+           "Ошибка в выписке по вкладу, проценты начислены неверно",
+           "Какие справки нужны для открытия вклада?",
+           "Не могу дозвониться до отделения",
+           "Прошу перезвонить по заявке, никто не связался",
+           "Консультант в отделении нагрубил",
+           "В приложении не проходит платёж"),
+    topic_hours={"deposit_documents": 4.0, "Какие справки нужны для открытия вклада?": 4.0},
+)
+
 CLIENT_TOML = """\
 # Волжский сберегательный банк: кейс библиотеки (синтетические данные; см. README.md).
 name = "Волжский сберегательный банк"
@@ -60,6 +83,13 @@ frequency = "quarter"
 min = 1
 max = 5
 higher_is = "harder"
+
+[labels]                   # темы обращений из выгрузки колл-центра (contacts.csv)
+card_block = "Блокировка карты"
+transfer_delay = "Задержка перевода"
+statement_error = "Ошибка в выписке"
+deposit_documents = "Документы для вклада"
+complaint = "Жалоба"
 
 [reason_codes]             # причины, которых нет в каталоге набора
 paperwork = "Слишком много документов и визитов"
@@ -203,5 +233,6 @@ PROFILE = Profile(
     visits_per_period=6,
     ratings=RATINGS,
     themes=(PENSION,),
+    contacts=CONTACTS,
     components=True,  # the four components: managers see a written policy staff do not (cxlib.demo_components)
 )
