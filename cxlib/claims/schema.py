@@ -1,0 +1,52 @@
+"""What a claim is made of: the metrics, the kinds of change, the table's columns and each metric's scale.
+
+Every module that adds claims to the family (:mod:`cxlib.scorecard`, :mod:`cxlib.contacts`, the driver, topic and
+control-chart claims) writes rows in :data:`COLUMNS`; the survey's own changes are read on :func:`scale_of`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+METRICS = ("nps", "csat", "csi", "ces")
+KINDS = ("period-on-period", "first-to-last", "trend")
+COMPANY = "(all)"
+GROUPS = ("channel", "segment")
+CSI_SATISFIED = 4  # CSAT from the 1–5 satisfaction question when the survey has no CSAT of its own: its top-2 box
+MIN_PERIODS = 3     # a trend needs three periods; with two, first-to-last is the period-on-period change
+COLUMNS = ["source", "metric", "by", "group", "kind", "from", "to", "value_from", "value_to", "n_from", "n_to",
+           "diff", "low", "high", "p_own", "vs_rest", "vs_rest_low", "vs_rest_high", "p_vs_rest", "p", "worse",
+           "unit", "method"]
+METHODS = {"nps": "adjusted Wald z", "csat": "Agresti–Caffo z", "csi": "Welch t", "ces": "Welch t"}
+TREND_METHOD = "weighted trend (1/SE²)"
+
+
+def scale_of(metric: str, scales: dict[str, Any] | None = None) -> tuple[int, int]:
+    """The answer scale the claims read a metric on.
+
+    NPS 0–10, CSAT 0–1 (satisfied or not), CSI 1–5, CES as configured.
+    """
+    if metric == "nps":
+        return 0, 10
+    if metric == "csat":
+        return 0, 1
+    if metric == "csi":
+        return 1, 5
+    scale = (scales or {}).get("ces", {}) or {}
+    return int(scale.get("min", 1)), int(scale.get("max", 7))
+
+
+def higher_is_better(metric: str, scales: dict[str, Any] | None = None) -> bool:
+    """Whether a higher value of a survey metric is better (CES: as the client's scale says)."""
+    if metric == "ces":
+        return ((scales or {}).get("ces", {}) or {}).get("higher_is", "easier") == "easier"
+    return True
+
+
+def _unit(metric: str, scales: dict[str, Any] | None) -> str:
+    if metric == "nps":
+        return "points"
+    if metric == "csat":
+        return "%"
+    low, high = scale_of(metric, scales)
+    return f"mean {low}–{high}"
