@@ -12,7 +12,7 @@ from scipy import stats
 
 import cxlib
 import cxlib.plots
-from cxlib import journey
+from cxlib import journey, journey_priority
 
 matplotlib.use("Agg")
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -367,7 +367,7 @@ def test_the_catalogue_is_the_formula(monkeypatch):
     # severity mean(0.4, 0) = 0.2; impact mean(0.5, 0) = 0.25
     assert journey.priorities(journey.touchpoints(frame), links)["priority"].iloc[0] == pytest.approx(22.5)
     weighted = {**spec, "parts": [{**spec["parts"][0], "weight": 3}, spec["parts"][1]]}
-    monkeypatch.setattr(journey, "priority_spec", lambda: weighted)
+    monkeypatch.setattr(journey_priority, "priority_spec", lambda: weighted)  # where priorities reads it
     assert journey.priorities(journey.touchpoints(frame), links)["priority"].iloc[0] == pytest.approx(
         100 * (3 * 0.2 + 0.25) / 4)
     assert journey.priority_formula().startswith("priority = 100 × frequency × (3 × severity + 1 × impact) / 4")
