@@ -381,6 +381,27 @@ def test_out_of_range_scores_are_named():
         nps([11, 11, -1, 7.5, 9])
 
 
+def test_numeric_arrays_are_checked_as_strictly_as_lists():
+    # numpy arrays and Series of a numeric dtype skip the per-answer reading; they must fail the same way
+    import pandas as pd
+
+    bad = [11, 11, -1, 7.5, 9, math.inf]
+    messages = set()
+    for scores in (bad, np.array(bad), pd.Series(bad), pd.Series(bad, dtype="Float64")):
+        with pytest.raises(ValueError, match="NPS scores must be whole numbers from 0 to 10") as raised:
+            nps(scores)
+        messages.add(str(raised.value))
+    assert len(messages) == 1
+    for flags in (np.array([True, False]), pd.Series([True, False]), pd.Series([True, None], dtype="boolean")):
+        with pytest.raises(ValueError, match="NPS scores must be numbers, not true/false values"):
+            nps(flags)
+    with pytest.raises(ValueError, match=r"one column of answers; got an array of shape \(2, 2\)"):
+        nps(np.array([[9, 10], [1, 2]]))
+    for scores in (np.array([10, 9, 3], dtype=np.uint8), np.array([10.0, 9.0, 3.0], dtype=np.float32),
+                   pd.Series([10, 9, 3], dtype="Int64")):
+        assert nps(scores) == nps([10, 9, 3])
+
+
 def test_blank_scores_are_counted_not_dropped_silently():
     estimate = nps(np.array([10, np.nan, 6, np.nan]))
     assert estimate.n == 2 and estimate.missing == 2

@@ -56,16 +56,43 @@ def score_counts(scores: Any, low: int, high: int, what: str = "scores") -> tupl
         found = pd.Series(bad).value_counts().sort_index()
         listed = ", ".join(f"{value:.10g} ({count} answer{'s' if count > 1 else ''})" for value, count in found.items())
         raise ValueError(f"{what} must be whole numbers from {low} to {high}; found {listed}")
-    counts = np.bincount((valid - low).astype(np.intp), minlength=high - low + 1)
+    offsets = valid - low if low else valid  # every value is now known to lie on the scale, so the cast is exact
+    counts = np.bincount(offsets.astype(np.intp, copy=False), minlength=high - low + 1)
     return counts, missing
 
 
 def _as_array(values: Any, what: str = "scores") -> np.ndarray:
-    """Answers as a 1-D numeric array (NaN for blanks); text that is not a number is an error, never a blank."""
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel()
-                                                                        if np.ndim(values) == 1 else values)
+    """Answers as a 1-D numeric array (NaN for blanks); text that is not a number is an error, never a blank.
+
+    A numpy array or Series of a numeric dtype is converted as a whole (ints stay ints, floats keep NaN as the
+    blank); anything else, lists and object columns included, is read element by element so that a ``True``,
+    a ``"nine"`` or a blank string among numbers is caught.
+    """
     if np.ndim(values) != 1:
         raise ValueError(f"{what} must be one column of answers; got an array of shape {np.shape(values)}")
+    if isinstance(values, (np.ndarray, pd.Series)) and values.dtype.kind in "biuf":
+        # a numeric dtype holds numbers or blanks only: no element needs looking at
+        if values.dtype.kind == "b":
+            raise ValueError(f"{what} must be numbers, not true/false values")
+        return _numeric_array(values)
+    return _parsed_array(values, what)
+
+
+def _numeric_array(values: np.ndarray | pd.Series) -> np.ndarray:
+    """A numeric array or Series as int64 (no blanks) or float (NaN for blanks), converted without a copy per value."""
+    blanks = isinstance(values, pd.Series) and values.hasnans  # a nullable Int64 Series may hold pd.NA
+    if values.dtype.kind in "iu" and not blanks:
+        if values.dtype == np.uint64 and values.size and values.max() > np.iinfo(np.int64).max:
+            return np.asarray(values, dtype=float)  # beyond int64: float keeps the value for the error message
+        return np.asarray(values, dtype=np.int64)
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return values.astype(float, copy=False)
+
+
+def _parsed_array(values: Any, what: str) -> np.ndarray:
+    """Answers of any other form (a list, an object or text column) read one by one: blanks, numbers, errors."""
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
     if series.dtype.kind == "b" or series.map(lambda v: isinstance(v, (bool, np.bool_))).any():
         raise ValueError(f"{what} must be numbers, not true/false values")
     if series.dtype.kind in "iu" and not series.hasnans:
