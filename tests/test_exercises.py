@@ -157,17 +157,21 @@ def test_weakest_component_is_the_lowest_by_hand(demo):
 
 def test_new_exercises_on_cases_without_the_files():
     """A case without contacts.csv or components.csv says "not available" in one sentence; drivers follow the case;
-    Volga bank's components.csv plants the policy gap, so 02.5 is answered there."""
+    Volga bank's components.csv plants the policy gap, so 02.5 is answered there, and its contacts.csv gives 03.5 the
+    repeated-contacts gap (about -17 points, not stated in the family: the escalated one is)."""
     for name, driver in (("tea_leaf", "rating_delivery"), ("volga_bank", "rating_staff")):
         folder = KIT_ROOT / "data" / "cases" / name
         client = cxlib.load_client(folder)
         check.forget_tries()
-        missing = [("03.5", -40)] + ([] if (folder / "components.csv").exists() else [("02.5", "policy")])
+        missing = ([] if (folder / "contacts.csv").exists() else [("03.5", -40)]) \
+            + ([] if (folder / "components.csv").exists() else [("02.5", "policy")])
         for exercise_id, given in missing:
             verdict = answer(exercise_id, given, client)
             assert verdict.status == "not available" and "csv" in verdict.message, verdict
         if (folder / "components.csv").exists():
             assert answer("02.5", "policy", client).correct
+        if (folder / "contacts.csv").exists():
+            assert answer("03.5", -17, client).correct
         assert answer("04.6", driver, client).correct
 
 

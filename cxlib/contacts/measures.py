@@ -1,30 +1,6 @@
-"""Support contacts: what a contact-centre export says about effort, and where it meets the survey.
+"""Support contacts measured on their own: volume, topics, resolution and customers' contact histories.
 
-The method asks the company to "combine NPS, CSI and the number and topics of contacts to see where effort
-pays". Every function takes the loaded ``contacts`` table (``Client.contacts``; ``data/README.md``) and returns
-a tidy DataFrame. Conventions, fixed once here:
-
-* Shares carry Wilson's interval (:func:`cxlib.metrics.share`) and their n; a blank (unknown) flag is left out
-  of n and counted, never read as "no".
-* Resolution time is ``closed_at − opened_at`` in hours; an open contact has none yet and is counted apart.
-  Its quantiles carry distribution-free intervals between two order statistics (:func:`quantile_interval`).
-* A repeat is another contact by the same customer opened within ``repeat_window_days`` after a contact; a
-  contact opened less than that before the export's last one cannot be judged yet and is counted as unknown.
-  Repeats of one customer are not independent, so the interval is a little too narrow for heavy repeaters.
-* Survey scores by contact history count each customer once (the latest answer) and are claims of the
-  report's one family (:mod:`cxlib.claims`). Thresholds and words live in ``cxlib/catalog/contacts.toml``.
-
-Examples
---------
->>> import pandas as pd
->>> contacts = pd.DataFrame({
-...     "contact_id": ["A", "B", "C"], "channel": ["phone", "phone", "chat"], "customer_id": ["c1", "c1", ""],
-...     "opened_at": pd.to_datetime(["2025-01-02 09:00", "2025-01-05 10:00", "2025-02-01 12:00"]),
-...     "closed_at": pd.to_datetime(["2025-01-02 11:00", pd.NaT, "2025-02-01 13:00"]),
-...     "resolved_first_time": pd.array([False, pd.NA, True], dtype="boolean")})
->>> table = first_contact_resolution(contacts)
->>> table.loc[0, ["resolved", "n", "unknown"]].tolist(), float(table.loc[0, "value"])
-([1, 2, 1], 50.0)
+The conventions are the package's (:mod:`cxlib.contacts`).
 """
 
 from __future__ import annotations
@@ -38,8 +14,6 @@ import pandas as pd
 from scipy import stats
 
 from cxlib import catalog, voice
-from cxlib.claims import COLUMNS, METHODS, contrast
-from cxlib.client.counts import period_labels
 from cxlib.metrics import share
 from cxlib.wording import Words
 
@@ -144,17 +118,26 @@ def contact_topics(contacts: pd.DataFrame, config: dict[str, Any] | None = None,
     """Each contact's topics, one row per contact and topic: ``contact_id``, ``topic`` (key), ``name``, ``from``.
 
     The export's ``topic`` where given (``from`` "topic"), else every topic :func:`cxlib.voice.tag` finds in
-    ``text`` (``from`` "text"); a contact with neither is "(no topic)" (key "").
+    ``text`` (``from`` "text"); a contact with neither is "(no topic)" (key ""). An export's code that is a
+    topic's key (the catalogue's or the client's own ``[topics]``) takes that topic's name; any other code is
+    its own name, for the reader's labels (``Client.label``).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"contact_id": ["A", "B"], "topic": ["billing", "card_block"], "text": ["", ""]})
+    >>> contact_topics(table)["name"].tolist()
+    ['Bills, payments and refunds', 'card_block']
     """
+    topics = voice.topics_for(config, language)
+    names = {topic["key"]: topic["name"] for topic in topics}
     given = _text(contacts, "topic")
-    rows = [pd.DataFrame({"contact_id": contacts.loc[given.ne(""), "contact_id"], "topic": given[given.ne("")],
-                          "name": given[given.ne("")], "from": "topic"})]
+    codes = given[given.ne("")]
+    rows = [pd.DataFrame({"contact_id": contacts.loc[given.ne(""), "contact_id"], "topic": codes,
+                          "name": codes.map(lambda code: names.get(code, code)), "from": "topic"})]
     rest = contacts[given.eq("")]
     text = _text(rest, "text")
     if text.ne("").any():
-        topics = voice.topics_for(config, language)
         marks = voice.tag(text[text.ne("")], language="auto", topics=topics)
-        names = {topic["key"]: topic["name"] for topic in topics}
         found = marks.stack()
         found = found[found]
         ids = rest.loc[found.index.get_level_values(0), "contact_id"].to_numpy()
@@ -362,120 +345,3 @@ def latest_scores(survey: pd.DataFrame, metric: str) -> pd.Series:
     return latest
 
 
-def _cell(scores: np.ndarray, metric: str) -> np.ndarray:
-    """Answer counts on the claims' scale for ``metric`` (NPS 0–10, CSAT 0–1)."""
-    return np.bincount(scores, minlength=11 if metric == "nps" else 2).astype(float)
-
-
-def _value(counts: np.ndarray, metric: str) -> float:
-    n = counts.sum()
-    if not n:
-        return math.nan
-    return float(100 * (counts[9:].sum() - counts[:7].sum()) / n) if metric == "nps" else float(100 * counts[1] / n)
-
-
-def history_claims(survey: pd.DataFrame, contacts: pd.DataFrame, *, level: float = 0.95,
-                   metrics: Sequence[str] = ("nps", "csat")) -> pd.DataFrame:
-    """NPS and CSAT of the customers with each contact history against those without contacts, as claims.
-
-    Each customer counts once, by the latest answer (:func:`latest_scores`); a customer the export never names
-    has no contacts. Each history (``one``, ``repeated``, ``escalated``) is compared with ``none`` by the
-    family's own contrast (:func:`cxlib.claims.contrast`: adjusted Wald for NPS, Agresti–Caffo for CSAT),
-    unadjusted: the caller adds the rows to the report's family (:func:`cxlib.claims.adjust`). A comparison with
-    fewer than ``min_answers`` customers on either side is listed untested (``p`` NaN).
-
-    Returns
-    -------
-    DataFrame
-        Rows in :data:`cxlib.claims.COLUMNS`: ``source`` "contacts", ``kind`` "history difference", ``by``
-        "contact history", ``group`` and ``to`` the history, ``from`` "none", ``diff`` = ``value_to −
-        value_from``, ``worse`` when the history scores lower. Empty when no answer names a customer.
-
-    Examples
-    --------
-    >>> claims = history_claims(client.survey, client.contacts)            # doctest: +SKIP
-    """
-    history = histories(contacts).set_index("customer_id")["history"]
-    minimum, rows = int(thresholds()["min_answers"]), []
-    for metric in (m for m in metrics if m in survey):
-        scores = latest_scores(survey, metric)
-        of = history.reindex(scores.index).fillna("none").to_numpy(dtype=object)
-        values = scores.to_numpy(dtype=int)
-        cells = {h: _cell(values[of == h], metric) for h in HISTORIES}
-        base = cells["none"]
-        for name in (h for h in HISTORIES[1:] if cells[h].sum()):
-            cell = cells[name]
-            result = contrast(metric, [(1, cell), (-1, base)], level=level) \
-                if min(cell.sum(), base.sum()) >= minimum else None
-            diff = _value(cell, metric) - _value(base, metric)
-            tested = {"low": result.low, "high": result.high, "p_own": result.p_value, "p": result.p_value} \
-                if result else {}
-            rows.append({"source": SOURCE, "metric": metric, "by": "contact history", "group": name, "kind": KIND,
-                         "from": "none", "to": name, "value_from": _value(base, metric),
-                         "value_to": _value(cell, metric), "n_from": int(base.sum()), "n_to": int(cell.sum()),
-                         "diff": diff, **tested, "worse": bool(diff < 0), "unit": UNITS[metric],
-                         "method": METHODS[metric]})
-    return pd.DataFrame(rows).reindex(columns=COLUMNS)
-
-
-# --------------------------------------------------------------------------- where effort pays
-
-
-def topic_ranking(contacts: pd.DataFrame, survey: pd.DataFrame, config: dict[str, Any] | None = None,
-                  language: str = "en", *, level: float = 0.95) -> pd.DataFrame:
-    """Topics ranked by total handling time and by the detractors among the customers who raised them.
-
-    Handling time is the hours from opening to closing, summed over a topic's closed contacts (``open`` counts
-    the rest; NaN when none is closed). ``answers`` are the topic's customers with an NPS answer (the latest,
-    one each), ``detractors`` those of 0–6, with their share and Wilson interval.
-
-    Returns
-    -------
-    DataFrame
-        ``topic``, ``name``, ``contacts``, ``hours``, ``open``, ``customers``, ``answers``, ``detractors``,
-        ``value``/``low``/``high`` (% detractors), ``rank_hours``, ``rank_detractors`` (1 = most).
-    """
-    facts = _named(contacts)[["contact_id", "customer_id"]]
-    tagged = contact_topics(contacts, config, language).merge(facts, on="contact_id", how="left")
-    tagged["hours"] = tagged["contact_id"].map(_hours(contacts).set_axis(contacts["contact_id"]))
-    nps = latest_scores(survey, "nps")
-    rows = []
-    for (topic, name), part in tagged.groupby(["topic", "name"]):
-        customers = set(part["customer_id"].dropna())
-        answers = nps[nps.index.isin(customers)]
-        detractors = int((answers <= 6).sum())
-        rows.append(_share_row(detractors, len(answers), level, topic=topic, name=name, contacts=len(part),
-                               hours=float(part["hours"].sum(min_count=1)), open=int(part["hours"].isna().sum()),
-                               customers=len(customers), answers=len(answers), detractors=detractors))
-    table = pd.DataFrame(rows, columns=["topic", "name", "contacts", "hours", "open", "customers", "answers",
-                                        "detractors", "n", "value", "low", "high"]).drop(columns="n")
-    table["rank_hours"] = table["hours"].rank(ascending=False, method="min", na_option="bottom").astype(int)
-    table["rank_detractors"] = table["detractors"].rank(ascending=False, method="min").astype(int)
-    return table.sort_values(["rank_hours", "topic"]).reset_index(drop=True)
-
-
-def scorecard_rows(contacts: pd.DataFrame, config: dict[str, Any], *, level: float = 0.95) -> pd.DataFrame:
-    """First-contact resolution (%) and mean resolution time (days) per period, for the scorecard.
-
-    The periods are the client's (``[periods]`` in client.toml); the columns are those of
-    :func:`cxlib.scorecard.derive`, with ``source`` "contacts.csv". A period with no known flag or no closed
-    contact has no row: unknown is never zero.
-    """
-    # the loader's own labels, so the rows meet scorecard.csv's periods
-    periods = period_labels(contacts["opened_at"], config["periods"]["frequency"], config["periods"]["labels"])
-    days = _hours(contacts) / float(thresholds()["hours_per_day"])
-    rows = []
-    for period, part in contacts.groupby(periods, sort=True):
-        fcr = first_contact_resolution(part, level=level).iloc[0]
-        if fcr["n"]:
-            rows.append({"level": "operational", "metric": "first_contact_resolution", "period": period,
-                         "value": fcr["value"], "n": int(fcr["n"]), "low": fcr["low"], "high": fcr["high"]})
-        closed = days.loc[part.index].dropna()
-        if len(closed):
-            half = float(stats.t.ppf(0.5 + level / 2, len(closed) - 1) * closed.std(ddof=1)
-                         / math.sqrt(len(closed))) if len(closed) > 1 else math.nan
-            rows.append({"level": "operational", "metric": "resolution_time", "period": period,
-                         "value": float(closed.mean()), "n": len(closed), "low": max(closed.mean() - half, 0.0),
-                         "high": closed.mean() + half})
-    table = pd.DataFrame(rows, columns=["level", "metric", "period", "value", "n", "low", "high"])
-    return table.assign(source="contacts.csv")

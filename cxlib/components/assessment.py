@@ -1,29 +1,5 @@
-"""The four components of quality customer service, scored from a self-assessment by managers and staff.
-
-The method names four components without which quality customer service
-cannot exist: approved metrics, a written customer-interaction policy,
-business processes consistent with that policy, and a staff culture committed
-to the customer. Managers (the owner counts as one) and front-line staff rate
-four statements per component from 1 (disagree) to 5 (agree) in
-``components.csv``. Per component: the mean of respondent scores for
-managers, staff and all, with its t interval and n; the manager–staff gap
-(Welch's t) as a claim of the report's one family (source ``"components"``),
-since a component managers rate well and staff do not exists on paper only;
-and the weakest component, named only when the evidence rules hold, else
-"insufficient" with a one-sentence reason. Statements, thresholds and
-sentences are in ``cxlib/catalog/components.toml``; a client overrides the
-thresholds under ``[overrides.components.scoring]`` in ``client.toml``.
-
-Examples
---------
->>> import pandas as pd
->>> rows = [{"respondent": f"R{r}", "role": "manager" if r < 4 else "staff", "statement_id": s,
-...          "answer": r % 2 + (3 if not s.startswith("POL") else 4 if r < 4 else 2)}
-...         for r in range(10) for s in questionnaire().index]
->>> result = assess(pd.DataFrame(rows))
->>> policy = result.gaps.set_index("metric").loc["policy"]
->>> policy["source"], policy["from"], policy["to"], float(policy["diff"])
-('components', 'staff', 'managers', 2.0)
+"""The four components scored: questionnaire, respondent scores, manager–staff gaps as claims and the
+weakest component under the evidence rules. The conventions are the package's (:mod:`cxlib.components`).
 """
 
 from __future__ import annotations
@@ -35,10 +11,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from cxlib import catalog
 from cxlib.claims import COLUMNS
+from cxlib.components.differences import mean_interval, paired, welch
 from cxlib.wording import Numbers
 
 SOURCE = "components"
@@ -84,107 +60,6 @@ def settings(config: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = ((config or {}).get("overrides", {}) or {}).get("components", {}) or {}
     values.update(overrides.get("scoring", {}) or {})
     return values
-
-
-@dataclass(frozen=True)
-class Difference:
-    """A tested difference of means, ``a − b``: its interval at ``level``, t statistic, degrees of freedom, p."""
-
-    diff: float
-    low: float
-    high: float
-    se: float
-    statistic: float
-    df: float
-    p_value: float
-    n_a: int
-    n_b: int
-    level: float
-
-
-def _present(values: Any) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    return values[~np.isnan(values)]
-
-
-def _tested(diff: float, se: float, df: float, n_a: int, n_b: int, level: float) -> Difference:
-    """``diff`` with its t interval and two-sided p on ``df`` degrees of freedom; untestable (NaN) unless se > 0."""
-    if not (se > 0 and df > 0):
-        return Difference(diff, math.nan, math.nan, se, math.nan, df, math.nan, n_a, n_b, level)
-    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    p_value = float(2 * stats.t.sf(abs(diff / se), df))
-    return Difference(diff, diff - half, diff + half, se, diff / se, df, p_value, n_a, n_b, level)
-
-
-def mean_interval(values: Any, level: float = 0.95) -> tuple[float, float, float, int, float]:
-    """Mean of ``values`` (NaN left out) with its t interval: ``(mean, low, high, n, se)``.
-
-    One value has a mean but no interval (NaN bounds); none has neither.
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in mean_interval([2.0, 3.0, 4.0])[:3]]
-    [3.0, 0.516, 5.484]
-    """
-    values = _present(values)
-    n = len(values)
-    mean = float(values.mean()) if n else math.nan
-    se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se if n > 1 else math.nan
-    return mean, mean - half, mean + half, n, se
-
-
-def welch(a: Any, b: Any, level: float = 0.95) -> Difference:
-    """Welch's unequal-variance t-test of ``mean(a) − mean(b)`` (NaN left out), with its interval.
-
-    Untestable (NaN p) when a group has fewer than two values or neither group varies.
-
-    Examples
-    --------
-    >>> round(welch([4.0, 4.5, 5.0], [2.0, 3.0, 2.5, 3.5]).p_value, 4)
-    0.0101
-    """
-    a, b = _present(a), _present(b)
-    na, nb = len(a), len(b)
-    diff = float(a.mean() - b.mean()) if na and nb else math.nan
-    if na < 2 or nb < 2:
-        return _tested(diff, math.nan, math.nan, na, nb, level)
-    va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
-    df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1)) if va + vb > 0 else math.nan
-    return _tested(diff, math.sqrt(va + vb), float(df), na, nb, level)
-
-
-def paired(a: Any, b: Any, strata: Any = None, level: float = 0.95) -> Difference:
-    """Paired t-test of ``a − b`` over the respondents who have both, stratified by ``strata`` when given.
-
-    Without strata this is the ordinary paired t-test. With strata (the respondents' roles) the difference is the
-    mean over respondents, ``Σ w_g·d̄_g`` with ``w_g`` each stratum's share, and its variance
-    ``Σ w_g²·s_g²/n_g`` counts only the spread within strata, with Welch–Satterthwaite degrees of freedom: the
-    roles' shares are taken as the company's, so a split between managers and staff (which the gap claims test)
-    is not counted as noise when two components are compared. Untestable (NaN p) when a stratum has one
-    respondent or nothing varies.
-
-    Examples
-    --------
-    >>> round(paired([3.0, 4.0, 5.0, 4.0], [2.0, 2.5, 3.0, 3.5]).p_value, 4)
-    0.0305
-    """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    strata = np.zeros(len(a)) if strata is None else pd.Series(strata).fillna("").astype(str).to_numpy()
-    both = ~np.isnan(a) & ~np.isnan(b)
-    n = int(both.sum())
-    if n == 0:
-        return _tested(math.nan, math.nan, math.nan, 0, 0, level)
-    d, strata = a[both] - b[both], strata[both]
-    groups = [d[strata == stratum] for stratum in np.unique(strata)]
-    sizes = np.array([len(g) for g in groups], dtype=float)
-    weights = sizes / n
-    if sizes.min() < 2:
-        return _tested(float(sum(w * g.mean() for w, g in zip(weights, groups))), math.nan, math.nan, n, n, level)
-    parts = weights**2 * np.array([g.var(ddof=1) for g in groups]) / sizes
-    se = math.sqrt(parts.sum())
-    df = float(se**4 / (parts**2 / (sizes - 1)).sum()) if se > 0 else math.nan
-    return _tested(float(sum(w * g.mean() for w, g in zip(weights, groups))), se, df, n, n, level)
 
 
 def respondent_scores(answers: pd.DataFrame, config: dict[str, Any] | None = None) -> pd.DataFrame:
