@@ -11,6 +11,8 @@ import pytest
 import cxlib
 import cxlib.cli
 from cxlib import contacts, voice
+from cxlib.chapters import Table
+from cxlib.chapters import contacts as contacts_chapter
 from cxlib.drivers import key_drivers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -73,6 +75,8 @@ def test_volga_escalated_contacts_are_the_stated_contact_finding(volga):
     ranking = contacts.topic_ranking(client.contacts, client.survey, client.config, client.language)
     assert ranking.iloc[0]["topic"] == "deposit_documents"
     assert client.label("deposit_documents") == "Документы для вклада"
+    tables = [block for block in contacts_chapter.section(client, result).blocks if isinstance(block, Table)]
+    assert tables[-1].rows[0][0] == "Документы для вклада"  # the report reads the code under the client's label
 
 
 def _tagged(client):
