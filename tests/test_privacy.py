@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import doctest
+import importlib
+import pkgutil
 import re
 import time
 from pathlib import Path
@@ -14,7 +16,7 @@ import pytest
 import cxlib
 from cxlib import privacy
 from cxlib.cli import main
-from cxlib.privacy import export_comments, mask_frame, mask_pii, mask_series
+from cxlib.privacy import export_comments, mask_frame, mask_pii, mask_series, phones
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 DEMO = KIT_ROOT / "data" / "demo"
@@ -150,7 +152,8 @@ def _nested_repeats(pattern: re.Pattern) -> list[str]:
 
 
 def test_no_pattern_nests_one_quantifier_in_another():
-    patterns = {name: value for name, value in vars(privacy).items() if isinstance(value, re.Pattern)}
+    patterns = {f"{module.__name__}.{name}": value for module in _modules() for name, value in vars(module).items()
+                if isinstance(value, re.Pattern)}
     assert len(patterns) >= 8
     assert {name: _nested_repeats(p) for name, p in patterns.items() if _nested_repeats(p)} == {}
     assert _nested_repeats(re.compile(r"(a+)+b")) and _nested_repeats(re.compile(r"(?:\.\w+)+"))
@@ -158,8 +161,8 @@ def test_no_pattern_nests_one_quantifier_in_another():
 
 def test_phone_windows_grow_with_the_text_not_its_square(monkeypatch):
     calls = []
-    judge = privacy._Segment.is_phone
-    monkeypatch.setattr(privacy._Segment, "is_phone", lambda self, *a: calls.append(1) or judge(self, *a))
+    judge = phones._Segment.is_phone
+    monkeypatch.setattr(phones._Segment, "is_phone", lambda self, *a: calls.append(1) or judge(self, *a))
     for unit in ("11 ", "123 ", "8 912 ", "1234 "):
         for size in (10_000, 20_000):
             calls.clear()
@@ -249,5 +252,13 @@ def test_cli_export_says_what_it_did(tmp_path, capsys):
     assert "contact details masked in every column" in said and "customer ids" in said
 
 
+def _modules() -> list:
+    """The package and each of its modules."""
+    return [privacy, *(importlib.import_module(f"cxlib.privacy.{part.name}")
+                       for part in pkgutil.iter_modules(privacy.__path__))]
+
+
 def test_the_module_examples_hold():
-    assert doctest.testmod(privacy, optionflags=doctest.ELLIPSIS).failed == 0
+    results = [doctest.testmod(module, optionflags=doctest.ELLIPSIS) for module in _modules()]
+    assert sum(result.attempted for result in results) >= 10
+    assert [result.failed for result in results] == [0] * len(results)
