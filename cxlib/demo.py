@@ -27,6 +27,7 @@ from cxlib import catalog
 from cxlib.cases import Profile, profiles
 from cxlib.demo_components import components_for
 from cxlib.demo_contacts import contacts_for
+from cxlib.scales import DETRACTOR_MAX, nps_group
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -90,7 +91,7 @@ def _survey(p: Profile, rng: np.random.Generator, customers: dict[str, list[str]
         contact_at = followed_up_at = ""
         moment = datetime.combine(row["day"], datetime.min.time()) \
             + timedelta(minutes=int(rng.integers(8 * 60, 20 * 60)))
-        if nps <= 6:
+        if nps <= DETRACTOR_MAX:
             contact_at = moment.strftime("%Y-%m-%d %H:%M")
             chance, median, spread = p.follow_up
             if rng.random() < chance:
@@ -133,7 +134,7 @@ def _outage(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) 
     for row in survey:
         if not row["date"].startswith(outage.month) or row["channel"] not in outage.channels:
             continue
-        if rng.random() >= outage.hit or int(row["nps"]) <= 6:
+        if rng.random() >= outage.hit or int(row["nps"]) <= DETRACTOR_MAX:
             continue
         row["nps"] = str(_nps_score(rng, "detractor"))
         if row["csi"]:  # a skipped question stays skipped
@@ -156,7 +157,7 @@ def _outage(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) 
 
 
 def _group(score: int) -> str:
-    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+    return str(nps_group(score))
 
 
 def _themes(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) -> None:
@@ -220,7 +221,8 @@ def _customers(p: Profile, rng: np.random.Generator, ids: dict[str, list[str]], 
                 purchases = 1 + int(rng.poisson(p.purchases_lambda[segment]))
             revenue = purchases * p.check_size[segment] * float(np.exp(rng.normal(0, 0.25)))
             score = last_group.get(customer_id)
-            churn_chance = none if score is None else (detractor if score <= 6 else passive if score <= 8 else promoter)
+            churn_chance = none if score is None else {"detractor": detractor, "passive": passive,
+                                                      "promoter": promoter}[_group(score)]
             churned = customer_id not in loyal_set and rng.random() < churn_chance
             rows.append({
                 "customer_id": customer_id,

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cxlib.scales import nps_group, nps_points
+
 HISTORIES = ("none", "one", "repeated", "escalated")
 
 
@@ -79,8 +81,7 @@ def _latest(survey: pd.DataFrame) -> pd.Series:
 def _groups(survey: pd.DataFrame) -> pd.Series:
     """Each answering customer's NPS group, from the latest answer with a score."""
     latest = _latest(survey)
-    return pd.Series(np.where(latest >= 9, "promoter", np.where(latest >= 7, "passive", "detractor")),
-                     index=latest.index)
+    return pd.Series(nps_group(latest), index=latest.index)
 
 
 def planted_gap(survey: pd.DataFrame, history: str = "repeated", plan: ContactPlan = DEMO) -> float:
@@ -91,7 +92,7 @@ def planted_gap(survey: pd.DataFrame, history: str = "repeated", plan: ContactPl
     """
     latest = _latest(survey)
     group = _groups(survey)
-    score = np.where(latest >= 9, 100, np.where(latest <= 6, -100, 0))
+    score = nps_points(latest)
 
     def nps(h: str) -> float:
         chance = {g: mix[HISTORIES.index(h)] for g, mix in plan.history_mix.items()}

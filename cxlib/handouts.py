@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cxlib import catalog
+from cxlib.scales import answer_scale
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 OUT = KIT_ROOT / "docs" / "handouts"
@@ -114,9 +115,9 @@ def survey_sheet(language: str) -> str:
 
     lines = _header(words["survey_title"], words, ("company", "date"))
     lines += [words["survey_intro"], "", f"**1. {words['q_channel']}** ______________________________", ""]
-    lines += [f"**2. {words['q_nps']}** (`nps`)", ""] + scale(0, 10)
-    lines += [f"**3. {words['q_csi']}** (`csi`)", ""] + scale(1, 5)
-    lines += [f"**4. {words['q_ces']}** (`ces`)", ""] + scale(1, 7)
+    lines += [f"**2. {words['q_nps']}** (`nps`)", ""] + scale(*answer_scale("nps"))
+    lines += [f"**3. {words['q_csi']}** (`csi`)", ""] + scale(*answer_scale("csi"))
+    lines += [f"**4. {words['q_ces']}** (`ces`)", ""] + scale(*answer_scale("ces"))
     lines += [f"**5. {words['q_comment']}** (`comment`)", "", "_" * 70, "", "_" * 70, "", f"*{words['print']}*", ""]
     return "\n".join(lines)
 

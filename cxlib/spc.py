@@ -72,6 +72,7 @@ from cxlib.claims import COMPANY, higher_is_better, scale_of
 from cxlib.client.config import PERIOD_FREQUENCIES
 from cxlib.client.counts import csat_from_csi, period_labels, with_csat_counts
 from cxlib.periods import sort_periods
+from cxlib.scales import nps_groups
 
 METRICS = ("nps", "csat", "csi", "ces")
 RULES = ("beyond limits", "run", "crossings")
@@ -198,8 +199,9 @@ def _levels(metric: str, counts: np.ndarray, scale: tuple[int, int]) -> tuple[np
     n = counts.sum(1)
     with np.errstate(divide="ignore", invalid="ignore"):
         if metric == "nps":
-            net = counts[:, 9:].sum(1) - counts[:, :7].sum(1)
-            promoters, detractors = counts[:, 9:].sum() / n.sum(), counts[:, :7].sum() / n.sum()
+            promoters, _, detractors = nps_groups(counts)
+            net = promoters - detractors
+            promoters, detractors = promoters.sum() / n.sum(), detractors.sum() / n.sum()
             centre = net.sum() / n.sum()  # as each period's value is computed, so a period on the centre equals it
             return 100 * net / n, 100 * centre, 100 * math.sqrt(max(promoters + detractors - centre**2, 0.0))
         if metric == "csat":

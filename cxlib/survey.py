@@ -35,19 +35,15 @@ from cxlib.metrics import (
     share_diff,
 )
 from cxlib.periods import sort_periods
+from cxlib.scales import DETRACTOR_MAX, NPS_GROUPS, NPS_SCALE, answer_scale, ces_higher_is, nps_group, nps_groups
 
 # CSAT is the share of satisfied answers: the client's own question, read as 1/0 by the loader, or the top-2 box
 # of the 1–5 CSI question when the survey has no CSAT question (cxlib.client.counts.csat_from_csi).
 METRIC_COLUMNS = {"nps": "nps", "csat": "csat", "csi": "csi", "ces": "ces"}
-DETRACTOR_MAX = 6
-NPS_GROUPS = ("promoter", "passive", "detractor")
 
 
 def _scale_of(metric: str, scales: dict[str, Any] | None) -> tuple[tuple[int, int], str]:
-    if metric == "ces":
-        scale = (scales or {}).get("ces", {})
-        return (int(scale.get("min", 1)), int(scale.get("max", 7))), scale.get("higher_is", "easier")
-    return {"nps": (0, 10), "csat": (0, 1)}.get(metric, (1, 5)), "better"
+    return answer_scale(metric, scales), ces_higher_is(scales) if metric == "ces" else "better"
 
 
 def period_order(survey: pd.DataFrame, over: str = "period", order: Sequence[str] | None = None) -> list[str]:
@@ -124,8 +120,8 @@ def estimate(survey: pd.DataFrame, metric: str, *, level: float = 0.95, method: 
     scale, higher_is = _scale_of(metric, scales)
     counts, missing = answer_counts(survey, METRIC_COLUMNS[metric], scale)
     if metric == "nps":
-        return nps_from_counts(int(counts[9:].sum()), int(counts[7:9].sum()), int(counts[:7].sum()), level=level,
-                               method=method, missing=missing)
+        promoters, passives, detractors = (int(n) for n in nps_groups(counts))
+        return nps_from_counts(promoters, passives, detractors, level=level, method=method, missing=missing)
     if metric == "csat":
         return share(int(counts[1]), int(counts.sum()), level=level, metric="CSAT", missing=missing)
     result = mean_from_counts(counts, scale, level=level, metric=metric.upper(), missing=missing)
@@ -197,8 +193,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, metric: str, *, level: float = 0.9
     counts_a, _ = answer_counts(a, column, scale)
     counts_b, _ = answer_counts(b, column, scale)
     if metric == "nps":
-        groups = lambda c: (int(c[9:].sum()), int(c[7:9].sum()), int(c[:7].sum()))  # noqa: E731
-        return nps_diff(groups(counts_a), groups(counts_b), level=level)
+        return nps_diff(tuple(int(n) for n in nps_groups(counts_a)), tuple(int(n) for n in nps_groups(counts_b)),
+                        level=level)
     if metric == "csat":
         return share_diff(int(counts_a[1]), int(counts_a.sum()), int(counts_b[1]), int(counts_b.sum()), level=level,
                           metric="CSAT")
@@ -264,9 +260,9 @@ def nps_composition(survey: pd.DataFrame, by: str | Sequence[str] | None = None)
     """Shares of promoters, passives and detractors (percent) per group, with n and the NPS."""
     rows = []
     for keys, part in _groups(survey, by):
-        counts, _ = answer_counts(part, "nps", (0, 10))
+        counts, _ = answer_counts(part, "nps", NPS_SCALE)
         n = int(counts.sum())
-        shares = {"promoter": counts[9:].sum(), "passive": counts[7:9].sum(), "detractor": counts[:7].sum()}
+        shares = dict(zip(NPS_GROUPS, nps_groups(counts), strict=True))
         row = {**keys, "n": n, **{k: 100 * v / n if n else np.nan for k, v in shares.items()}}
         row["nps"] = row["promoter"] - row["detractor"]
         rows.append(row)
@@ -367,8 +363,7 @@ def latest_answers(survey: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
     answered = survey[(survey["customer_id"] != "") & survey["nps"].notna()]
     latest = answered.sort_values(["date", "response_id"]).groupby("customer_id", as_index=False).last()
     joined = latest[["customer_id", "nps"]].merge(customers, on="customer_id", how="inner")
-    joined["attitude"] = pd.cut(joined["nps"].astype(float), [-1, DETRACTOR_MAX, 8, 10],
-                                labels=["detractor", "passive", "promoter"]).astype(str)
+    joined["attitude"] = nps_group(joined["nps"].astype(float))
     return joined
 
 

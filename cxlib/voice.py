@@ -31,6 +31,7 @@ import pandas as pd
 
 from cxlib import catalog
 from cxlib.metrics import holm, share, share_diff
+from cxlib.scales import nps_group
 from cxlib.voice_discover import discover, examples
 from cxlib.voice_match import Hit, Matcher, compile_topics, detect_language, normalise
 
@@ -178,8 +179,7 @@ def _groups(survey: pd.DataFrame, by: str, language: str) -> tuple[pd.Series, li
     has = {q: q in survey and bool(survey[q].notna().any()) for q in ("nps", "csat")}
     if by == "nps_group" and has["nps"]:
         nps = pd.to_numeric(survey["nps"], errors="coerce").astype("float64")  # nullable Int64 has no np.select
-        labels = pd.Series(np.select([nps <= 6, nps <= 8, nps <= 10],
-                                     [name["detractor"], name["passive"], name["promoter"]], ""), index=survey.index)
+        labels = pd.Series(nps_group(nps), index=survey.index).map(name)
         return labels.where(nps.notna()), [name["detractor"], name["passive"], name["promoter"]], "nps_group"
     if by in ("nps_group", "csat"):
         if not has["csat"]:

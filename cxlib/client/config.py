@@ -9,6 +9,7 @@ from typing import Any
 from cxlib import catalog
 from cxlib.client.problems import Problem
 from cxlib.client.ratings import check_ratings, is_rating
+from cxlib.scales import CES_DEFAULT
 
 LANGUAGES = ("en", "ru")
 PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
@@ -145,7 +146,7 @@ def _check_ces(ces: dict[str, Any], bad) -> None:
         bad("scales.ces.higher_is", ces["higher_is"], "is not 'easier' or 'harder'")
     if not (isinstance(ces["min"], int) and isinstance(ces["max"], int) and ces["min"] < ces["max"]):
         bad("scales.ces", f"{ces['min']}..{ces['max']}", "is not a pair of whole numbers with min < max")
-        ces["min"], ces["max"] = 1, 7  # check the answers against the usual scale meanwhile
+        ces["min"], ces["max"] = CES_DEFAULT["min"], CES_DEFAULT["max"]  # check against the usual scale meanwhile
 
 
 def _check_csat(scales: dict[str, Any], bad) -> None:
@@ -205,7 +206,7 @@ def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
     if config["periods"]["frequency"] not in PERIOD_FREQUENCIES:
         config["periods"]["frequency"] = "quarter"
     ces = config.setdefault("scales", {}).setdefault("ces", {})
-    for key, default in (("min", 1), ("max", 7), ("higher_is", "easier")):
+    for key, default in CES_DEFAULT.items():
         ces.setdefault(key, default)
     for key in ("reason_codes", "overrides", "targets", "benchmarks", "columns", "dates", "ratings"):
         config.setdefault(key, {})

@@ -9,10 +9,10 @@ import pandas as pd
 
 from cxlib.client.config import PERIOD_FREQUENCIES
 from cxlib.client.problems import Problem
+from cxlib.scales import CSI_SATISFIED
 
 SCORE_SCALES = {"nps": (0, 10), "csat": (0, 1), "csi": (1, 5)}
 QUESTIONS = ("nps", "csat", "csi", "ces")
-CSI_SATISFIED = 4  # CSAT is the top-2 box of the 1–5 satisfaction question when the survey has no CSAT of its own
 COUNT_KEYS = ["period", "segment", "channel"]
 
 

@@ -30,6 +30,7 @@ from cxlib.contacts.measures import (
     latest_scores,
     thresholds,
 )
+from cxlib.scales import nps_groups
 
 
 def _cell(scores: np.ndarray, metric: str) -> np.ndarray:
@@ -41,7 +42,10 @@ def _value(counts: np.ndarray, metric: str) -> float:
     n = counts.sum()
     if not n:
         return math.nan
-    return float(100 * (counts[9:].sum() - counts[:7].sum()) / n) if metric == "nps" else float(100 * counts[1] / n)
+    if metric == "nps":
+        promoters, _, detractors = nps_groups(counts)
+        return float(100 * (promoters - detractors) / n)
+    return float(100 * counts[1] / n)
 
 
 def history_claims(survey: pd.DataFrame, contacts: pd.DataFrame, *, level: float = 0.95,
