@@ -26,6 +26,8 @@ from typing import Any
 
 import snowballstemmer
 
+from cxlib import catalog
+
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 CLAUSE_MARK = re.compile(r"[.,;:!?()\n…—–]")
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -332,20 +334,18 @@ def compile_topics(topics: Iterable[dict[str, Any]], language: str, settings: di
     language : {"en", "ru"}
         Which word lists to use.
     settings : dict, optional
-        The catalogue's ``[matching]`` table (gap, typo length, negators); defaults otherwise.
+        Overrides of the catalogue's ``[matching]`` table (gap, typo length, negators) in ``topics.toml``.
 
     Examples
     --------
     >>> compile_topics([{"key": "a", "words_ru": ["дозвон*"]}], "ru").topics("не смог дозвонится")
     {'a'}
     """
-    settings = settings or {}
+    settings = {**catalog.load("topics")["matching"], **(settings or {})}
     topics = list(topics)
-    matcher = Matcher([t["key"] for t in topics], gap=settings.get("gap", 2),
-                      typo_min_length=settings.get("typo_min_length", 6),
-                      substitute_length=settings.get("typo_substitute_length", 9),
-                      negation_window=settings.get("negation_window", 3),
-                      short_stem=settings.get("short_stem", 3),
+    matcher = Matcher([t["key"] for t in topics], gap=settings["gap"], typo_min_length=settings["typo_min_length"],
+                      substitute_length=settings["typo_substitute_length"],
+                      negation_window=settings["negation_window"], short_stem=settings["short_stem"],
                       negators=frozenset(settings.get(f"negators_{language}", ())),
                       joiners=frozenset(settings.get(f"clause_words_{language}", ())),
                       not_typos=frozenset(normalise(w) for w in settings.get(f"not_typos_{language}", ())))

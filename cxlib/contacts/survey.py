@@ -30,7 +30,7 @@ from cxlib.contacts.measures import (
     latest_scores,
     thresholds,
 )
-from cxlib.scales import nps_groups
+from cxlib.scales import is_detractor, nps_groups
 
 
 def _cell(scores: np.ndarray, metric: str) -> np.ndarray:
@@ -117,7 +117,7 @@ def topic_ranking(contacts: pd.DataFrame, survey: pd.DataFrame, config: dict[str
     for (topic, name), part in tagged.groupby(["topic", "name"]):
         customers = set(part["customer_id"].dropna())
         answers = nps[nps.index.isin(customers)]
-        detractors = int((answers <= 6).sum())
+        detractors = int(is_detractor(answers).sum())
         rows.append(_share_row(detractors, len(answers), level, topic=topic, name=name, contacts=len(part),
                                hours=float(part["hours"].sum(min_count=1)), open=int(part["hours"].isna().sum()),
                                customers=len(customers), answers=len(answers), detractors=detractors))
