@@ -16,7 +16,7 @@ import pytest
 import cxlib
 from cxlib import privacy
 from cxlib.cli import main
-from cxlib.privacy import export_comments, mask_frame, mask_pii, mask_series, phones
+from cxlib.privacy import export_comments, mask_frame, mask_pii, mask_series
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 DEMO = KIT_ROOT / "data" / "demo"
@@ -112,6 +112,12 @@ ADVERSARIAL = {
 }
 
 
+def _modules() -> list:
+    """The package and each of its modules."""
+    return [privacy, *(importlib.import_module(f"cxlib.privacy.{part.name}")
+                       for part in pkgutil.iter_modules(privacy.__path__))]
+
+
 def _best_time(text: str) -> float:
     best = float("inf")
     for _ in range(3):
@@ -161,8 +167,8 @@ def test_no_pattern_nests_one_quantifier_in_another():
 
 def test_phone_windows_grow_with_the_text_not_its_square(monkeypatch):
     calls = []
-    judge = phones._Segment.is_phone
-    monkeypatch.setattr(phones._Segment, "is_phone", lambda self, *a: calls.append(1) or judge(self, *a))
+    judge = privacy._Segment.is_phone
+    monkeypatch.setattr(privacy._Segment, "is_phone", lambda self, *a: calls.append(1) or judge(self, *a))
     for unit in ("11 ", "123 ", "8 912 ", "1234 "):
         for size in (10_000, 20_000):
             calls.clear()
@@ -250,12 +256,6 @@ def test_cli_export_says_what_it_did(tmp_path, capsys):
     assert main(["export-comments", str(DEMO), "--out", str(tmp_path / "c.csv")]) == 0
     said = capsys.readouterr().out
     assert "contact details masked in every column" in said and "customer ids" in said
-
-
-def _modules() -> list:
-    """The package and each of its modules."""
-    return [privacy, *(importlib.import_module(f"cxlib.privacy.{part.name}")
-                       for part in pkgutil.iter_modules(privacy.__path__))]
 
 
 def test_the_module_examples_hold():

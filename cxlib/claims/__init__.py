@@ -53,7 +53,7 @@ The package, by what each part does:
 * :mod:`~cxlib.claims.adjustment`: the (weighted) Holm adjustment and the
   family (:func:`adjust`, :func:`weighted_holm`, :func:`family`).
 
-Import from ``cxlib.claims``: every public name is re-exported here.
+Import from ``cxlib.claims``: every name it had as one module is re-exported here.
 
 Examples
 --------
@@ -66,9 +66,22 @@ Examples
 
 from __future__ import annotations
 
+# Every name the single module had is here, its private helpers included (``import x as x``); a test that
+# patches a helper patches it in its own module, where the functions that use it look it up.
 from cxlib.claims.adjustment import adjust, family, weighted_holm
+from cxlib.claims.changes import _block as _block
+from cxlib.claims.changes import _pairs as _pairs
+from cxlib.claims.changes import _tests as _tests
 from cxlib.claims.changes import collect
 from cxlib.claims.contrasts import Contrast, contrast, interaction
+from cxlib.claims.contrasts import _as_counts as _as_counts
+from cxlib.claims.contrasts import _combine as _combine
+from cxlib.claims.contrasts import _estimates as _estimates
+from cxlib.claims.contrasts import _quantile as _quantile
+from cxlib.claims.contrasts import _two_sided as _two_sided
+from cxlib.claims.counts import _codes as _codes
+from cxlib.claims.counts import _histogram as _histogram
+from cxlib.claims.counts import _long_arrays as _long_arrays
 from cxlib.claims.counts import answered, answers_by_period, headline_periods, long_counts
 from cxlib.claims.schema import (
     COLUMNS,
@@ -83,7 +96,9 @@ from cxlib.claims.schema import (
     higher_is_better,
     scale_of,
 )
+from cxlib.claims.schema import _unit as _unit
 from cxlib.claims.trend import Trend, weighted_trend
+from cxlib.claims.trend import _trend_arrays as _trend_arrays
 
 __all__ = ["COLUMNS", "COMPANY", "CSI_SATISFIED", "GROUPS", "KINDS", "METHODS", "METRICS", "MIN_PERIODS",
            "TREND_METHOD", "Contrast", "Trend", "adjust", "answered", "answers_by_period", "collect", "contrast",

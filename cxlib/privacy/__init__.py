@@ -69,8 +69,8 @@ prepares a text for matching, :mod:`~cxlib.privacy.emails` and
 :mod:`~cxlib.privacy.masking` replaces them (:func:`mask_pii`,
 :func:`mask_series`, :func:`mask_frame`) and :mod:`~cxlib.privacy.export`
 writes what leaves the kit (:func:`pseudonymise`, :func:`spreadsheet_safe`,
-:func:`export_comments`). Import from ``cxlib.privacy``: every public name is
-re-exported here.
+:func:`export_comments`). Import from ``cxlib.privacy``: every name it had as
+one module is re-exported here.
 
 Examples
 --------
@@ -82,7 +82,13 @@ Examples
 
 from __future__ import annotations
 
+# Every name the single module had is here, its private helpers included (``import x as x``); a test that
+# patches a helper patches it in its own module, where the functions that use it look it up.
 from cxlib.privacy.emails import BARE_AT, COMMON_TLDS, EMAIL, OBFUSCATION, SPELLED_DOT
+from cxlib.privacy.emails import _any_case as _any_case
+from cxlib.privacy.emails import _disguise as _disguise
+from cxlib.privacy.emails import _domain_end as _domain_end
+from cxlib.privacy.emails import _email_spans as _email_spans
 from cxlib.privacy.export import (
     EXPORT_COLUMNS,
     FORMULA_START,
@@ -92,7 +98,17 @@ from cxlib.privacy.export import (
     spreadsheet_safe,
 )
 from cxlib.privacy.masking import EMAIL_TOKEN, PHONE_TOKEN, mask_frame, mask_pii, mask_series
+from cxlib.privacy.masking import _is_text as _is_text
+from cxlib.privacy.masking import _spans as _spans
+from cxlib.privacy.normalise import _ASCII_SPACES as _ASCII_SPACES
+from cxlib.privacy.normalise import _CHANGED as _CHANGED
+from cxlib.privacy.normalise import _FORMS as _FORMS
+from cxlib.privacy.normalise import _PERCENT_CHARS as _PERCENT_CHARS
+from cxlib.privacy.normalise import _UNEVEN as _UNEVEN
 from cxlib.privacy.normalise import DASHES, INVISIBLE, PERCENT
+from cxlib.privacy.normalise import _form as _form
+from cxlib.privacy.normalise import _Text as _Text
+from cxlib.privacy.phones import _NO_DIGITS as _NO_DIGITS
 from cxlib.privacy.phones import (
     DATE,
     DIGITS,
@@ -104,6 +120,12 @@ from cxlib.privacy.phones import (
     UNIT_BEFORE,
     YEAR,
 )
+from cxlib.privacy.phones import _next_index as _next_index
+from cxlib.privacy.phones import _phone_spans as _phone_spans
+from cxlib.privacy.phones import _running as _running
+from cxlib.privacy.phones import _Segment as _Segment
+from cxlib.privacy.phones import _segment_phones as _segment_phones
+from cxlib.privacy.phones import _word_character as _word_character
 
 __all__ = ["BARE_AT", "COMMON_TLDS", "DASHES", "DATE", "DIGITS", "EMAIL", "EMAIL_TOKEN", "EXPORT_COLUMNS",
            "FORMULA_START", "INVISIBLE", "KEY_VARIABLE", "MAX_GROUPS", "NUMBER_RUN", "OBFUSCATION", "PERCENT",
