@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: report test soak lab notebooks demo bench browser-deps clean
+.PHONY: report test test-lowest soak lab notebooks demo bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,23 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 tests --doctest-modules cxlib
 	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
+
+## test-lowest: the lint, unit tests and docstring examples again in .venv-lowest, where every direct dependency is
+## the lowest version pyproject.toml allows (.ci/constraints-lowest.txt), so that the lower bounds are known to work.
+## The venv is rebuilt from scratch when either file changes, since pip would keep newer leftovers otherwise.
+LOWEST       := .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.installed-stamp
+
+$(LOWEST_STAMP): pyproject.toml .ci/constraints-lowest.txt
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python -m pip install --quiet -c .ci/constraints-lowest.txt -e ".[test]"
+	touch $(LOWEST_STAMP)
+
+test-lowest: $(LOWEST_STAMP)
+	$(LOWEST)/bin/ruff check .
+	$(LOWEST)/bin/python -m pytest -n 2 tests --doctest-modules cxlib
 
 ## soak: the property "check passes => run passes" over many more drawn client folders than make test draws
 SOAK_EXAMPLES ?= 60
