@@ -5,6 +5,11 @@ than memory through one ``GROUP BY``: the same query a client can run in their
 own warehouse (docs/large_clients.md). The result is small; the kit's
 statistics that depend only on score counts then run on it unchanged.
 
+The file is read once. Each row costs only what its column types demand: a
+Parquet ``DATE`` becomes its period by date arithmetic and integer scores are
+counted as they are, while text dates are parsed row by row and text scores
+("9 - very likely", "N/A") are read once per distinct value, after counting.
+
 Examples
 --------
 >>> from cxlib.aggregate import aggregate
@@ -17,11 +22,18 @@ from __future__ import annotations
 from pathlib import Path
 
 QUESTIONS = ("nps", "csi", "ces")
+# the period's label from ``day``, its first day
 PERIOD_SQL = {
     "quarter": "strftime(day, '%Y') || '-Q' || CAST(quarter(day) AS VARCHAR)",
     "month": "strftime(day, '%Y-%m')",
     "year": "strftime(day, '%Y')",
 }
+INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+                           "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
+# a time zone makes the day depend on the session's zone: such columns go through their text, as any other type
+DATE_TYPES = frozenset({"DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"})
+# as the loader: a whole number, or a whole number written with its label ("9 - very likely")
+SCORE_PATTERN = "^(-?[0-9]+)(\\s*([-–—:=.)]|\\s)\\s*[^0-9.,].*)?$"
 
 
 def _source(path: Path) -> str:
@@ -64,49 +76,92 @@ def aggregate(source: str | Path, out_dir: str | Path, *, frequency: str = "quar
         raise ValueError(f"{source}: no such file")
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return _aggregate(duckdb, source, out_dir, frequency, progress)
+        with duckdb.connect() as connection:
+            connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+            return _aggregate(connection, source, out_dir, frequency)
     except duckdb.Error as error:  # a missing file or column, an encoding DuckDB cannot read
         raise ValueError(f"{source.name}: DuckDB could not read it: {error}") from error
 
 
-def _aggregate(duckdb, source: Path, out_dir: Path, frequency: str, progress: bool) -> Path:
-    from cxlib.client import DONT_KNOW
-
-    connection = duckdb.connect()
-    connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-    text = "NULLIF(TRIM(CAST({0} AS VARCHAR)), '')"
-    dont_know = ", ".join("'" + word.replace("'", "''") + "'" for word in sorted(DONT_KNOW))
-    # as the loader: a whole number, or a whole number written with its label ("9 - very likely");
-    # explicit don't-know words are blanks; anything else (9.6, "nine") cannot be read and stops the run
-    score = ("CASE WHEN lower({t}) IN ({dk}) THEN NULL "
-             "ELSE TRY_CAST(regexp_extract({t}, '^(-?[0-9]+)(\\s*([-–—:=.)]|\\s)\\s*[^0-9.,].*)?$', 1) AS INTEGER) END")
-    connection.execute(f"""
-        CREATE TEMP VIEW answers AS
-        SELECT COALESCE(TRY_CAST({text.format('date')} AS DATE),
-                        CAST(TRY_STRPTIME({text.format('date')}, '%d.%m.%Y') AS DATE)) AS day,
-               {text.format('date')} AS date_text,
-               COALESCE(CAST(segment AS VARCHAR), '') AS segment,
-               COALESCE(CAST(channel AS VARCHAR), '') AS channel,
-               {', '.join(f"{text.format(q)} AS {q}_text, lower({text.format(q)}) IN ({dont_know}) AS {q}_dont_know, "
-                          f"{score.format(t=text.format(q), dk=dont_know)} AS {q}" for q in QUESTIONS)}
-        FROM {_source(source)}""")
-    problems = []
-    for column, parsed in [("date", "day")] + [(q, q) for q in QUESTIONS]:
-        known_blank = f" AND NOT {column}_dont_know" if column != "date" else ""
-        bad = connection.execute(
-            f"SELECT count(*), list(DISTINCT {column}_text)[1:5] FROM answers "
-            f"WHERE {column}_text IS NOT NULL AND {parsed} IS NULL{known_blank}").fetchone()
-        if bad[0]:
-            problems.append(f"{column}: {bad[0]} values cannot be read, e.g. {', '.join(map(repr, bad[1]))}")
+def _aggregate(connection, source: Path, out_dir: Path, frequency: str) -> Path:
+    types = {name.lower(): kind for name, kind, *_ in
+             connection.execute(f"DESCRIBE SELECT * FROM {_source(source)}").fetchall()}
+    text_date = types.get("date") not in DATE_TYPES
+    text_scores = [q for q in QUESTIONS if types.get(q) not in INTEGER_TYPES]
+    _count(connection, source, frequency, text_date)
+    _read_scores(connection, text_scores)
+    problems = _problems(connection, text_date, text_scores)
     if problems:
         raise ValueError(f"{source.name}: " + "; ".join(problems))
-    period = PERIOD_SQL[frequency]
-    union = "\nUNION ALL\n".join(
-        f"SELECT {period} AS period, segment, channel, '{q}' AS question, {q} AS score, count(*) AS n "
-        f"FROM answers GROUP BY ALL" for q in QUESTIONS)
     target = out_dir / "survey_counts.csv"
-    quoted = str(target).replace("'", "''")
-    connection.execute(f"COPY (SELECT * FROM ({union}) ORDER BY period, segment, channel, question, score NULLS FIRST) "
-                       f"TO '{quoted}' (HEADER, DELIMITER ',')")
-    connection.close()
+    _write(connection, target, frequency)
     return target
+
+
+def _count(connection, source: Path, frequency: str, text_date: bool) -> None:
+    """The one pass over the file: rows counted by period and by the other columns' values as stored.
+
+    Segments, channels and scores repeat a few values millions of times, so they are grouped as they
+    are and converted afterwards, once per distinct value. A text date is parsed row by row (its
+    distinct values times the others' would make too many groups); its unreadable values are kept
+    as a group key, which adds groups only when the run is about to stop.
+    """
+    if text_date:
+        text = "NULLIF(TRIM(CAST(date AS VARCHAR)), '')"
+        day = f"COALESCE(TRY_CAST({text} AS DATE), CAST(TRY_STRPTIME({text}, '%d.%m.%Y') AS DATE))"
+        unreadable = f"CASE WHEN {day} IS NULL THEN {text} END"
+    else:
+        day, unreadable = "CAST(date AS DATE)", "CAST(NULL AS VARCHAR)"
+    connection.execute(f"""
+        CREATE TEMP TABLE groups AS
+        SELECT CAST(date_trunc('{frequency}', {day}) AS DATE) AS day, {unreadable} AS date_text,
+               segment, channel, {', '.join(QUESTIONS)}, count(*) AS n
+        FROM {_source(source)}
+        GROUP BY ALL""")
+
+
+def _read_scores(connection, text_scores: list[str]) -> None:
+    """Read text scores as the loader does, on the counted groups; integer scores stay as they are."""
+    from cxlib.client import DONT_KNOW
+
+    dont_know = ", ".join("'" + word.replace("'", "''") + "'" for word in sorted(DONT_KNOW))
+    columns = []
+    for q in QUESTIONS:
+        if q not in text_scores:
+            columns.append(q)
+            continue
+        text = f"NULLIF(TRIM(CAST({q} AS VARCHAR)), '')"
+        # explicit don't-know words are blanks; anything else (9.6, "nine") cannot be read and stops the run
+        columns.append(f"{text} AS {q}_text, lower({text}) IN ({dont_know}) AS {q}_dont_know, "
+                       f"CASE WHEN lower({text}) IN ({dont_know}) THEN NULL "
+                       f"ELSE TRY_CAST(regexp_extract({text}, '{SCORE_PATTERN}', 1) AS INTEGER) END AS {q}")
+    connection.execute(f"""
+        CREATE TEMP TABLE answers AS
+        SELECT day, date_text, COALESCE(CAST(segment AS VARCHAR), '') AS segment,
+               COALESCE(CAST(channel AS VARCHAR), '') AS channel, {', '.join(columns)}, n
+        FROM groups""")
+
+
+def _problems(connection, text_date: bool, text_scores: list[str]) -> list[str]:
+    """How many dates and scores cannot be read, with a few examples, per column."""
+    checks = [("date", "date_text IS NOT NULL")] if text_date else []
+    checks += [(q, f"{q}_text IS NOT NULL AND {q} IS NULL AND NOT {q}_dont_know") for q in text_scores]
+    problems = []
+    for column, unreadable in checks:
+        rows, examples = connection.execute(
+            f"SELECT sum(n), list(DISTINCT {column}_text)[1:5] FROM answers WHERE {unreadable}").fetchone()
+        if rows:
+            problems.append(f"{column}: {rows} values cannot be read, e.g. {', '.join(map(repr, examples))}")
+    return problems
+
+
+def _write(connection, target: Path, frequency: str) -> None:
+    stacked = "\nUNION ALL\n".join(
+        f"SELECT day, segment, channel, '{q}' AS question, {q} AS score, n FROM answers" for q in QUESTIONS)
+    quoted = str(target).replace("'", "''")
+    connection.execute(f"""
+        COPY (SELECT {PERIOD_SQL[frequency]} AS period, segment, channel, question, score, CAST(sum(n) AS BIGINT) AS n
+              FROM ({stacked})
+              GROUP BY ALL
+              ORDER BY period, segment, channel, question, score NULLS FIRST)
+        TO '{quoted}' (HEADER, DELIMITER ',')""")
