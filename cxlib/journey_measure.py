@@ -17,6 +17,7 @@ from scipy import stats
 from cxlib import catalog
 from cxlib.metrics import nps, wilson_interval
 from cxlib.privacy import mask_pii
+from cxlib.scales import is_detractor
 
 #: The journey.csv columns that may be blank (unknown), in file order; ``detractors``
 #: stands for the survey's detractor share at the touchpoint.
@@ -228,7 +229,7 @@ def survey_links(survey: pd.DataFrame, *, level: float = 0.95, language: str = "
     labels = {r["code"]: catalog.label(r, language, "label") for r in catalog.reason_codes()}
     rows = []
     for (stage, touchpoint), part in named.groupby(["stage", "touchpoint"], sort=False):
-        detractors = int((part["nps"] <= 6).sum())
+        detractors = int(is_detractor(part["nps"]).sum())
         value, low, high = _share_columns(detractors, len(part), level)
         comments = part.loc[part["comment"].fillna("") != "", "comment"] if "comment" in part else pd.Series()
         reasons = part["reason_code"].fillna("").value_counts() if "reason_code" in part else pd.Series()

@@ -16,6 +16,7 @@ import pandas as pd
 from cxlib import catalog
 from cxlib.drivers import touchpoint_importance
 from cxlib.journey_measure import UNKNOWN_NAMES, _nps_answers, _stage_order, word
+from cxlib.scales import is_detractor
 from cxlib.wording import Numbers
 
 #: How each priority component (0..1) is computed from :func:`priorities`' table;
@@ -256,7 +257,7 @@ def importance_performance(measured: pd.DataFrame, survey: pd.DataFrame, languag
         return table
     else:
         answered = survey[survey["nps"].notna()]
-        at_stake = 100 * named.loc[named["nps"] <= 6, "touchpoint"].value_counts() / len(answered)
+        at_stake = 100 * named.loc[is_detractor(named["nps"]), "touchpoint"].value_counts() / len(answered)
         table["importance"] = table["touchpoint"].map(at_stake).fillna(0.0)
     table["quadrant"] = _quadrants(table["importance"], pd.to_numeric(table["satisfied"], errors="coerce"),
                                    language)

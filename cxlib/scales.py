@@ -8,7 +8,7 @@ Examples
 --------
 >>> import numpy as np
 >>> counts = np.bincount([10, 9, 8, 6, 0], minlength=11)
->>> [int(n) for n in nps_groups(counts)]
+>>> [int(n) for n in nps_group_counts(counts)]
 [2, 1, 2]
 >>> nps_group(np.array([10, 7, 3])).tolist()
 ['promoter', 'passive', 'detractor']
@@ -36,6 +36,7 @@ NPS_GROUPS = ("promoter", "passive", "detractor")
 CES_DEFAULT = dict(catalog.load("scales")["ces"])
 CSI_SATISFIED = int(catalog.load("scales")["csi"]["satisfied_min"])
 CSAT_SCALE = (0, 1)  # CSAT as the loader reads it: 1 satisfied, 0 not
+CES_SCALE = (int(CES_DEFAULT["min"]), int(CES_DEFAULT["max"]))
 
 
 def answer_scale(metric: str, scales: dict[str, Any] | None = None) -> tuple[int, int]:
@@ -62,7 +63,7 @@ def ces_higher_is(scales: dict[str, Any] | None = None) -> str:
     return str({**CES_DEFAULT, **((scales or {}).get("ces") or {})}["higher_is"])
 
 
-def nps_groups(counts: Any) -> tuple[Any, Any, Any]:
+def nps_group_counts(counts: Any) -> tuple[Any, Any, Any]:
     """Promoters, passives and detractors from score counts indexed by score (0–10) along the last axis.
 
     Parameters

@@ -72,7 +72,7 @@ from cxlib.claims import COMPANY, higher_is_better, scale_of
 from cxlib.client.config import PERIOD_FREQUENCIES
 from cxlib.client.counts import csat_from_csi, period_labels, with_csat_counts
 from cxlib.periods import sort_periods
-from cxlib.scales import nps_groups
+from cxlib.scales import nps_group_counts
 
 METRICS = ("nps", "csat", "csi", "ces")
 RULES = ("beyond limits", "run", "crossings")
@@ -199,7 +199,7 @@ def _levels(metric: str, counts: np.ndarray, scale: tuple[int, int]) -> tuple[np
     n = counts.sum(1)
     with np.errstate(divide="ignore", invalid="ignore"):
         if metric == "nps":
-            promoters, _, detractors = nps_groups(counts)
+            promoters, _, detractors = nps_group_counts(counts)
             net = promoters - detractors
             promoters, detractors = promoters.sum() / n.sum(), detractors.sum() / n.sum()
             centre = net.sum() / n.sum()  # as each period's value is computed, so a period on the centre equals it

@@ -35,7 +35,7 @@ from cxlib.metrics import (
     share_diff,
 )
 from cxlib.periods import sort_periods
-from cxlib.scales import DETRACTOR_MAX, NPS_GROUPS, NPS_SCALE, answer_scale, ces_higher_is, nps_group, nps_groups
+from cxlib.scales import DETRACTOR_MAX, NPS_GROUPS, NPS_SCALE, answer_scale, ces_higher_is, nps_group, nps_group_counts
 
 # CSAT is the share of satisfied answers: the client's own question, read as 1/0 by the loader, or the top-2 box
 # of the 1–5 CSI question when the survey has no CSAT question (cxlib.client.counts.csat_from_csi).
@@ -120,7 +120,7 @@ def estimate(survey: pd.DataFrame, metric: str, *, level: float = 0.95, method: 
     scale, higher_is = _scale_of(metric, scales)
     counts, missing = answer_counts(survey, METRIC_COLUMNS[metric], scale)
     if metric == "nps":
-        promoters, passives, detractors = (int(n) for n in nps_groups(counts))
+        promoters, passives, detractors = (int(n) for n in nps_group_counts(counts))
         return nps_from_counts(promoters, passives, detractors, level=level, method=method, missing=missing)
     if metric == "csat":
         return share(int(counts[1]), int(counts.sum()), level=level, metric="CSAT", missing=missing)
@@ -193,8 +193,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, metric: str, *, level: float = 0.9
     counts_a, _ = answer_counts(a, column, scale)
     counts_b, _ = answer_counts(b, column, scale)
     if metric == "nps":
-        return nps_diff(tuple(int(n) for n in nps_groups(counts_a)), tuple(int(n) for n in nps_groups(counts_b)),
-                        level=level)
+        groups_a, groups_b = (tuple(int(n) for n in nps_group_counts(c)) for c in (counts_a, counts_b))
+        return nps_diff(groups_a, groups_b, level=level)
     if metric == "csat":
         return share_diff(int(counts_a[1]), int(counts_a.sum()), int(counts_b[1]), int(counts_b.sum()), level=level,
                           metric="CSAT")
@@ -262,7 +262,7 @@ def nps_composition(survey: pd.DataFrame, by: str | Sequence[str] | None = None)
     for keys, part in _groups(survey, by):
         counts, _ = answer_counts(part, "nps", NPS_SCALE)
         n = int(counts.sum())
-        shares = dict(zip(NPS_GROUPS, nps_groups(counts), strict=True))
+        shares = dict(zip(NPS_GROUPS, nps_group_counts(counts), strict=True))
         row = {**keys, "n": n, **{k: 100 * v / n if n else np.nan for k, v in shares.items()}}
         row["nps"] = row["promoter"] - row["detractor"]
         rows.append(row)

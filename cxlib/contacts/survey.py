@@ -30,7 +30,7 @@ from cxlib.contacts.measures import (
     latest_scores,
     thresholds,
 )
-from cxlib.scales import is_detractor, nps_groups
+from cxlib.scales import is_detractor, nps_group_counts
 
 
 def _cell(scores: np.ndarray, metric: str) -> np.ndarray:
@@ -43,7 +43,7 @@ def _value(counts: np.ndarray, metric: str) -> float:
     if not n:
         return math.nan
     if metric == "nps":
-        promoters, _, detractors = nps_groups(counts)
+        promoters, _, detractors = nps_group_counts(counts)
         return float(100 * (promoters - detractors) / n)
     return float(100 * counts[1] / n)
 

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlib.scales import NPS_SCALE, nps_group_counts
+
 
 def score_counts(scores: Any, low: int, high: int, what: str = "scores") -> tuple[np.ndarray, int]:
     """Histogram of whole-number answers on ``low..high`` and the number of blanks.
@@ -117,5 +119,6 @@ def nps_groups(scores: Any) -> tuple[int, int, int, int]:
     >>> nps_groups([10, 9, 8, 6, None])
     (2, 1, 1, 1)
     """
-    counts, missing = score_counts(scores, 0, 10, "NPS scores")
-    return int(counts[9:].sum()), int(counts[7:9].sum()), int(counts[:7].sum()), missing
+    counts, missing = score_counts(scores, *NPS_SCALE, "NPS scores")
+    promoters, passives, detractors = (int(n) for n in nps_group_counts(counts))
+    return promoters, passives, detractors, missing

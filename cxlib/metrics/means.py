@@ -11,6 +11,7 @@ from scipy import stats
 
 from cxlib.metrics.answers import score_counts
 from cxlib.metrics.results import Estimate, _containing, _nan_estimate, _z
+from cxlib.scales import CES_SCALE, CSI_SCALE
 
 MEAN_ADJUSTMENT = 0.5  # pseudo-answers added at each end of a bounded scale for the interval of a mean
 MEAN_METHODS = ("adjusted-t", "t")
@@ -105,7 +106,7 @@ def mean_from_counts(counts: Sequence[int], scale: tuple[int, int], *, level: fl
     return Estimate(metric, mean, low, high, n, level, method, se, unit, missing)
 
 
-def csi(scores: Any, *, scale: tuple[int, int] = (1, 5), level: float = 0.95, as_index: bool = False,
+def csi(scores: Any, *, scale: tuple[int, int] = CSI_SCALE, level: float = 0.95, as_index: bool = False,
         method: str = "adjusted-t") -> Estimate:
     """CSI: the mean satisfaction answer with a t interval, or its 0–100 index.
 
@@ -132,7 +133,7 @@ def csi(scores: Any, *, scale: tuple[int, int] = (1, 5), level: float = 0.95, as
                     level, estimate.method, estimate.se / span * 100, "index 0–100", missing, note=estimate.note)
 
 
-def ces(scores: Any, *, scale: tuple[int, int] = (1, 7), higher_is: str = "easier", level: float = 0.95,
+def ces(scores: Any, *, scale: tuple[int, int] = CES_SCALE, higher_is: str = "easier", level: float = 0.95,
         method: str = "adjusted-t") -> Estimate:
     """CES: the mean effort answer with a t interval, its scale and direction stated.
 

@@ -12,6 +12,7 @@ from scipy import stats
 from cxlib.metrics.answers import _as_array, nps_groups, score_counts
 from cxlib.metrics.nps_counts import ADJUSTMENT, BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED, _trinomial, nps_from_counts
 from cxlib.metrics.results import Estimate, _containing, _nan_estimate, _z
+from cxlib.scales import nps_points
 
 
 def nps(scores: Any, *, level: float = 0.95, method: str = "adjusted-wald", weights: Any = None,
@@ -112,7 +113,7 @@ def _weighted_nps(scores: Any, weights: Any, level: float, method: str) -> Estim
     note = f"{weightless} answers with weight 0 counted as missing" if weightless else ""
     if weights.sum() == 0:
         return _nan_estimate("NPS", level, name, "points", missing, "no answers with weight")
-    recoded = np.where(values >= 9, 1.0, np.where(values <= 6, -1.0, 0.0))
+    recoded = nps_points(values) / 100
     n = int(values.size)
     total = weights.sum()
     p = weights[recoded == 1].sum() / total

@@ -9,6 +9,7 @@ from scipy import stats
 
 from cxlib.metrics.answers import score_counts
 from cxlib.metrics.results import Estimate, _containing, _nan_estimate, _z
+from cxlib.scales import CSI_SCALE
 
 
 def wilson_interval(successes: float, n: float, level: float = 0.95, *, modified: bool = False) -> tuple[float, float]:
@@ -99,7 +100,7 @@ def share(successes: int, n: int, *, level: float = 0.95, metric: str = "share",
                     100 * math.sqrt(p * (1 - p) / n), "%", missing)
 
 
-def csat(scores: Any, *, scale: tuple[int, int] = (1, 5), top: int = 2, level: float = 0.95) -> Estimate:
+def csat(scores: Any, *, scale: tuple[int, int] = CSI_SCALE, top: int = 2, level: float = 0.95) -> Estimate:
     """CSAT: the share of satisfied answers (the top ``top`` boxes), in percent, with a Wilson interval.
 
     The interval is :func:`share`'s default, Wilson's with Brown, Cai &

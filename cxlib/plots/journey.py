@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.transforms import Bbox
 
+from cxlib import catalog
 from cxlib.plots.layout import (
     _axes,
     _below,
@@ -29,6 +30,9 @@ from cxlib.plots.layout import (
 )
 from cxlib.plots.palette import GREY, NOTE, OKABE_ITO
 from cxlib.plots.words import Label, _numbers, _t, _words, _wrap
+
+# the pain points ringed and numbered: as many as the summary names (catalogue [priority] top)
+TOP_PAIN_POINTS = int(catalog.load("journey")["priority"]["top"])
 
 
 @_chart
@@ -132,7 +136,7 @@ def _pain_points(ax: Axes, points: pd.DataFrame, ranked: pd.DataFrame | None, to
 
 
 @_chart
-def journey_map(measured: pd.DataFrame, ranked: pd.DataFrame | None = None, *, top: int = 3,
+def journey_map(measured: pd.DataFrame, ranked: pd.DataFrame | None = None, *, top: int = TOP_PAIN_POINTS,
                 language: str = "en", ax: Axes | None = None, title: str | None = None,
                 label: Label | None = None) -> Axes:
     """The journey left to right: an emotion curve of satisfaction per touchpoint with its interval band.
@@ -227,7 +231,7 @@ def _spread(effort: pd.Series) -> pd.Series:
 
 
 @_chart
-def priority_matrix(ranked: pd.DataFrame, *, top: int = 3, language: str = "en", ax: Axes | None = None,
+def priority_matrix(ranked: pd.DataFrame, *, top: int = TOP_PAIN_POINTS, language: str = "en", ax: Axes | None = None,
                     title: str | None = None, label: Label | None = None) -> Axes:
     """Pain-point priority against the effort to fix: quick wins sit top left.
 
