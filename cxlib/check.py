@@ -153,10 +153,15 @@ def _last_changes(client):
     return table[table["to"] == client.periods[-1]], changes(client.answers, "nps").iloc[-1]
 
 
+def _answers(meaning: str) -> list[str]:
+    """The accepted answers that mean "none" or "insufficient" (catalogue [words] answers_<meaning>)."""
+    return list(catalog.load("exercises")["words"][f"answers_{meaning}"])
+
+
 def changed_channel(client) -> list[str]:
     last, _ = _last_changes(client)
     changed = last[last["significant"]]
-    return [name for key in changed["channel"] for name in group_names(key)] or ["none", "no channel", "ни один"]
+    return [name for key in changed["channel"] for name in group_names(key)] or _answers("none")
 
 
 def sample_size_45_35_20(client) -> float:
@@ -253,7 +258,7 @@ def weakest_component(client) -> list[str]:
     _unsupplied(client, "components")
     result = components.assess(client.components, client.config, language=client.language)
     if result.insufficient:
-        return ["insufficient", "insufficient evidence", "недостаточно данных"]
+        return _answers("insufficient")
     names = [str(components.components(lang).loc[result.weakest, "name"]).lower() for lang in ("en", "ru")]
     return list(dict.fromkeys([result.weakest, *names]))
 
@@ -268,7 +273,7 @@ def top_key_driver(client) -> list[str]:
             "no_drivers", outcome="NPS"))
     stated = key_drivers_of(family)
     if stated.empty:
-        return ["none", "no driver", "ни один"]
+        return _answers("none")
     column = str(stated.iloc[0]["group"])
     rating = client.ratings.set_index("column").loc[column]
     return list(dict.fromkeys([column, column.removeprefix("rating_").replace("_", " "),

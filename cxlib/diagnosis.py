@@ -114,6 +114,7 @@ class Diagnosis:
 
 
 CONTROL_METRICS = ("nps", "csat")  # the headline metrics charted month by month (cxlib.chapters.control)
+TOP_TIER = f"top {round(100 * survey_analysis.TOP_SHARE)}%"  # the claim's group, as the summary reads it back
 
 
 def _claim_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -275,7 +276,7 @@ def _customers_part(draft: _Draft, present: list[str]) -> tuple[pd.DataFrame, pd
         loyalty = survey_analysis.loyalty_matrix(survey, client.customers, level=level)
         value = survey_analysis.value_tiers(survey, client.customers, level=level)
         draft.claims.append(_difference_claim(value[0], source="customers", metric="nps", by="value tier",
-                                              group="top 20%", worse=bool(value[0].diff < 0), unit="points"))
+                                              group=TOP_TIER, worse=bool(value[0].diff < 0), unit="points"))
     elif not len(client.customers):
         draft.skipped.append("loyalty and value: customers.csv not supplied")
     return loop, loyalty, value
@@ -392,7 +393,7 @@ def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:
         pain_points = with_comment_topics(pain_points, raised)
         draft.actions += actions.comment_actions(raised, tested, language)
     draft.actions += actions.customer_actions(loop, loyalty, value, table,
-                                              _claim_id(table, "customers", "nps", "difference", "top 20%"))
+                                              _claim_id(table, "customers", "nps", "difference", TOP_TIER))
     draft.actions += actions.driver_actions(table, key_table, tested, language)
     draft.actions += actions.component_actions(table, tested, language)
     if len(client.contacts):

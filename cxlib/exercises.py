@@ -36,8 +36,6 @@ ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)", re.MULTILINE)
 STUB = "...  # your answer here"
 TEACHING = "teaching"  # the tag of prose interpreting the demo's numbers: replaced in student copies
 EXERCISE = "student"  # the tag of exercises, checks and quizzes: left out of a client's run
-# Until cxlib/catalog/exercises.toml [words] holds `interpret_en`/`interpret_ru`, these are the texts.
-INTERPRET = {"en": "*Write your interpretation here.*", "ru": "*Напишите здесь свою интерпретацию.*"}
 
 
 def strip_solutions(source: str) -> str:
@@ -59,10 +57,7 @@ def interpret_placeholder(language: str = "en") -> str:
     """
     from cxlib.wording import Words
 
-    try:
-        return Words("exercises", language, "words")("interpret")
-    except (KeyError, ValueError):  # the catalogue does not hold the text yet
-        return INTERPRET.get(language, INTERPRET["en"])
+    return Words("exercises", language, "words")("interpret")
 
 
 def without_interpretation(source: str, language: str = "en") -> str:

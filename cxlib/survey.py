@@ -40,6 +40,9 @@ from cxlib.scales import DETRACTOR_MAX, NPS_GROUPS, NPS_SCALE, answer_scale, ces
 # CSAT is the share of satisfied answers: the client's own question, read as 1/0 by the loader, or the top-2 box
 # of the 1–5 CSI question when the survey has no CSAT question (cxlib.client.counts.csat_from_csi).
 METRIC_COLUMNS = {"nps": "nps", "csat": "csat", "csi": "csi", "ces": "ces"}
+# the method's repeat buyer and most valuable customers (catalog/loyalty.toml)
+REPEAT_MIN = int(catalog.load("loyalty")["thresholds"]["repeat_min"])
+TOP_SHARE = float(catalog.load("loyalty")["thresholds"]["top_share"])
 
 
 def _scale_of(metric: str, scales: dict[str, Any] | None) -> tuple[tuple[int, int], str]:
@@ -367,7 +370,7 @@ def latest_answers(survey: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
     return joined
 
 
-def loyalty_matrix(survey: pd.DataFrame, customers: pd.DataFrame, *, repeat_min: int = 2,
+def loyalty_matrix(survey: pd.DataFrame, customers: pd.DataFrame, *, repeat_min: int = REPEAT_MIN,
                    level: float = 0.95) -> pd.DataFrame:
     """The two sides of loyalty: behaviour (repeat buyer or lapsed) × attitude (NPS group of the latest answer).
 
@@ -401,7 +404,7 @@ def loyalty_matrix(survey: pd.DataFrame, customers: pd.DataFrame, *, repeat_min:
     return table
 
 
-def value_tiers(survey: pd.DataFrame, customers: pd.DataFrame, *, top: float = 0.2,
+def value_tiers(survey: pd.DataFrame, customers: pd.DataFrame, *, top: float = TOP_SHARE,
                 level: float = 0.95) -> tuple[Comparison, float]:
     """NPS of the most valuable customers (the top ``top`` share by revenue) against the rest.
 

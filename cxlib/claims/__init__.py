@@ -86,7 +86,6 @@ from cxlib.claims.counts import answered, answers_by_period, headline_periods, l
 from cxlib.claims.schema import (
     COLUMNS,
     COMPANY,
-    CSI_SATISFIED,
     GROUPS,
     KINDS,
     METHODS,
@@ -99,6 +98,7 @@ from cxlib.claims.schema import (
 from cxlib.claims.schema import _unit as _unit
 from cxlib.claims.trend import Trend, weighted_trend
 from cxlib.claims.trend import _trend_arrays as _trend_arrays
+from cxlib.scales import CSI_SATISFIED
 
 __all__ = ["COLUMNS", "COMPANY", "CSI_SATISFIED", "GROUPS", "KINDS", "METHODS", "METRICS", "MIN_PERIODS",
            "TREND_METHOD", "Contrast", "Trend", "adjust", "answered", "answers_by_period", "collect", "contrast",

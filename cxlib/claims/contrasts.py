@@ -19,6 +19,7 @@ from scipy import special
 
 from cxlib.claims.schema import METHODS, METRICS, scale_of
 from cxlib.metrics import ADJUSTMENT
+from cxlib.scales import nps_group_counts
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _estimates(metric: str, counts: Any, scale: tuple[int, int]) -> dict[str, np
     n = counts.sum(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         if metric == "nps":
-            promoters, detractors = counts[..., 9:].sum(-1), counts[..., :7].sum(-1)
+            promoters, _, detractors = nps_group_counts(counts)
             value = 100 * (promoters - detractors) / n
             p, d = promoters + ADJUSTMENT[0], detractors + ADJUSTMENT[2]
             n_adjusted = n + sum(ADJUSTMENT)

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from cxlib.claims.schema import CSI_SATISFIED, GROUPS, METRICS
+from cxlib.claims.schema import GROUPS, METRICS
 from cxlib.periods import sort_periods
+from cxlib.scales import CSI_SATISFIED
 
 
 def long_counts(survey: pd.DataFrame, by: Iterable[str] = GROUPS) -> pd.DataFrame:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxlib.scales import answer_scale, ces_higher_is
+
 METRICS = ("nps", "csat", "csi", "ces")
 KINDS = ("period-on-period", "first-to-last", "trend")
 COMPANY = "(all)"
 GROUPS = ("channel", "segment")
-CSI_SATISFIED = 4  # CSAT from the 1–5 satisfaction question when the survey has no CSAT of its own: its top-2 box
 MIN_PERIODS = 3     # a trend needs three periods; with two, first-to-last is the period-on-period change
 COLUMNS = ["source", "metric", "by", "group", "kind", "from", "to", "value_from", "value_to", "n_from", "n_to",
            "diff", "low", "high", "p_own", "vs_rest", "vs_rest_low", "vs_rest_high", "p_vs_rest", "p", "worse",
@@ -26,21 +27,12 @@ def scale_of(metric: str, scales: dict[str, Any] | None = None) -> tuple[int, in
 
     NPS 0–10, CSAT 0–1 (satisfied or not), CSI 1–5, CES as configured.
     """
-    if metric == "nps":
-        return 0, 10
-    if metric == "csat":
-        return 0, 1
-    if metric == "csi":
-        return 1, 5
-    scale = (scales or {}).get("ces", {}) or {}
-    return int(scale.get("min", 1)), int(scale.get("max", 7))
+    return answer_scale(metric, scales)
 
 
 def higher_is_better(metric: str, scales: dict[str, Any] | None = None) -> bool:
     """Whether a higher value of a survey metric is better (CES: as the client's scale says)."""
-    if metric == "ces":
-        return ((scales or {}).get("ces", {}) or {}).get("higher_is", "easier") == "easier"
-    return True
+    return metric != "ces" or ces_higher_is(scales) == "easier"
 
 
 def _unit(metric: str, scales: dict[str, Any] | None) -> str:
