@@ -1,8 +1,14 @@
-"""`cxkit aggregate` on a generated Parquet survey of 50,000,000 responses, against a full scan of the same file.
+"""`cxkit aggregate` on a generated Parquet survey of 50,000,000 responses, against a scan of the same columns.
 
-The baseline is DuckDB reading every column of the file once (`SELECT` of
-min/max over all columns): the floor any aggregation pays. The ratio says what
-the parsing, validation and GROUP BY add on top.
+The baseline is DuckDB reading, once, the six columns the aggregation reads
+(date, segment, channel, nps, csi, ces; not response_id): max of the date,
+min of the two text columns and sum of the three integer scores. That is the
+floor any aggregation of this file pays; the ratio says what the GROUP BY and
+the conversions add on top. Scores are Parquet integers and dates Parquet
+dates, as a warehouse export writes them.
+
+The two are timed alternately, three times each, and the fastest of each is
+kept: the machine is shared, and the fastest run is the one least disturbed.
 """
 
 from __future__ import annotations
@@ -16,19 +22,33 @@ import duckdb
 
 from cxlib.aggregate import aggregate
 
+RUNS = 3
+
 
 def make_parquet(path: Path, rows: int) -> None:
-    duckdb.execute(f"""
-        COPY (
-            SELECT 'R' || i AS response_id,
-                   DATE '2025-01-01' + CAST(i % 365 AS INTEGER) AS date,
-                   ['phone', 'website', 'app', 'walk_in'][1 + i % 4] AS channel,
-                   ['private', 'fleet'][1 + (i // 7) % 2] AS segment,
-                   CAST(hash(i) % 11 AS INTEGER) AS nps,
-                   CAST(1 + hash(i + 1) % 5 AS INTEGER) AS csi,
-                   CASE WHEN i % 20 = 0 THEN NULL ELSE CAST(1 + hash(i + 2) % 7 AS INTEGER) END AS ces
-            FROM range({rows}) t(i)
-        ) TO '{path}' (FORMAT parquet)""")
+    with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
+        connection.execute(f"""
+            COPY (
+                SELECT 'R' || i AS response_id,
+                       DATE '2025-01-01' + CAST(i % 365 AS INTEGER) AS date,
+                       ['phone', 'website', 'app', 'walk_in'][1 + i % 4] AS channel,
+                       ['private', 'fleet'][1 + (i // 7) % 2] AS segment,
+                       CAST(hash(i) % 11 AS INTEGER) AS nps,
+                       CAST(1 + hash(i + 1) % 5 AS INTEGER) AS csi,
+                       CASE WHEN i % 20 = 0 THEN NULL ELSE CAST(1 + hash(i + 2) % 7 AS INTEGER) END AS ces
+                FROM range({rows}) t(i)
+            ) TO '{path}' (FORMAT parquet)""")
+
+
+def scan(path: Path) -> float:
+    """Seconds DuckDB takes to read the aggregation's six columns once."""
+    with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
+        started = time.perf_counter()
+        connection.execute(f"SELECT max(date), min(segment), min(channel), sum(nps), sum(csi), sum(ces) "
+                           f"FROM read_parquet('{path}')").fetchall()
+        return time.perf_counter() - started
 
 
 def main(rows: int) -> None:
@@ -38,17 +58,19 @@ def main(rows: int) -> None:
         make_parquet(parquet, rows)
         print(f"generated {rows:,} responses as Parquet ({parquet.stat().st_size / 2**20:.0f} MiB) "
               f"in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        duckdb.execute(f"SELECT min(response_id), max(date), min(channel), min(segment), sum(nps), sum(csi), "
-                       f"sum(ces) FROM read_parquet('{parquet}')").fetchall()
-        scan = time.perf_counter() - started
-        print(f"baseline: DuckDB scanning every column once: {scan:.1f} s")
-        started = time.perf_counter()
-        counts = aggregate(parquet, Path(scratch) / "client", progress=False)
-        seconds = time.perf_counter() - started
+        scans, runs = [], []
+        for _ in range(RUNS):
+            scans.append(scan(parquet))
+            started = time.perf_counter()
+            counts = aggregate(parquet, Path(scratch) / "client", progress=False)
+            runs.append(time.perf_counter() - started)
+        best_scan, best = min(scans), min(runs)
         lines = sum(1 for _ in open(counts)) - 1
-        print(f"cxkit aggregate: {seconds:.1f} s for {rows:,} responses -> {lines:,} count rows "
-              f"(aim: under 60 s for 50,000,000); {seconds / scan:.1f}x the scan")
+        print(f"baseline: DuckDB scanning date, segment, channel, nps, csi, ces once: {best_scan:.2f} s "
+              f"(runs: {', '.join(f'{s:.2f}' for s in scans)})")
+        print(f"cxkit aggregate: {best:.2f} s for {rows:,} responses -> {lines:,} count rows "
+              f"(runs: {', '.join(f'{s:.2f}' for s in runs)}); {best / best_scan:.2f}x the scan "
+              f"(aim: within 2x)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ PosixPath('clients/acme/survey_counts.csv')
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 QUESTIONS = ("nps", "csi", "ces")
@@ -88,7 +89,8 @@ def _aggregate(connection, source: Path, out_dir: Path, frequency: str) -> Path:
              connection.execute(f"DESCRIBE SELECT * FROM {_source(source)}").fetchall()}
     text_date = types.get("date") not in DATE_TYPES
     text_scores = [q for q in QUESTIONS if types.get(q) not in INTEGER_TYPES]
-    _count(connection, source, frequency, text_date)
+    ranges = _parquet_ranges(connection, source, types)
+    _count(connection, source, frequency, text_date, ranges)
     _read_scores(connection, text_scores)
     problems = _problems(connection, text_date, text_scores)
     if problems:
@@ -98,7 +100,87 @@ def _aggregate(connection, source: Path, out_dir: Path, frequency: str) -> Path:
     return target
 
 
-def _count(connection, source: Path, frequency: str, text_date: bool) -> None:
+def _parquet_ranges(connection, source: Path, types: dict[str, str]) -> dict[str, tuple]:
+    """The least and greatest ``DATE`` date and integer scores, from the Parquet file's statistics (no scan).
+
+    A column is left out when any row group holding values lacks statistics. DuckDB itself trusts these
+    statistics to skip row groups in filtered queries.
+    """
+    wanted = {q: int for q in QUESTIONS if types.get(q) in INTEGER_TYPES}
+    if types.get("date") == "DATE":
+        wanted["date"] = date.fromisoformat
+    if source.suffix.lower() != ".parquet" or not wanted:
+        return {}
+    quoted = str(source).replace("'", "''")
+    listed = ", ".join(f"'{name}'" for name in wanted)
+    bounds: dict[str, list] = {name: [] for name in wanted}
+    for name, low, high, nulls, values in connection.execute(
+            f"SELECT lower(path_in_schema), stats_min_value, stats_max_value, stats_null_count, num_values "
+            f"FROM parquet_metadata('{quoted}') WHERE lower(path_in_schema) IN ({listed})").fetchall():
+        if nulls is not None and nulls == values:
+            continue  # a row group of blanks: nothing to bound
+        try:
+            bounds[name].append((wanted[name](low), wanted[name](high)))
+        except (TypeError, ValueError):  # no statistics, or written in a form not read here
+            bounds[name].append(None)
+    return {name: (min(low for low, _ in found), max(high for _, high in found))
+            for name, found in bounds.items() if found and None not in found}
+
+
+def _period_sql(frequency: str, text_date: bool, days: tuple | None) -> str:
+    """The first day of each row's period, the cheapest way the date column's type and range allow."""
+    if text_date:
+        text = "NULLIF(TRIM(CAST(date AS VARCHAR)), '')"
+        day = f"COALESCE(TRY_CAST({text} AS DATE), CAST(TRY_STRPTIME({text}, '%d.%m.%Y') AS DATE))"
+    else:
+        day = "CAST(date AS DATE)"
+    truncated = f"CAST(date_trunc('{frequency}', {day}) AS DATE)"
+    if days is None:
+        return truncated
+    step = {"month": 1, "quarter": 3, "year": 12}[frequency]
+    starts = [date(days[0].year, days[0].month - (days[0].month - 1) % step, 1)]
+    while starts[-1] <= days[1] and len(starts) <= 256 and starts[-1].year < 9999:
+        month = starts[-1].month - 1 + step
+        starts.append(date(starts[-1].year + month // 12, month % 12 + 1, 1))
+    if starts[-1] <= days[1]:  # a date far from the others: searching so many periods costs more than it saves
+        return truncated
+
+    def search(first: int, last: int) -> str:  # the period among starts[first:last] by halving, no date arithmetic
+        if last - first == 1:
+            return f"DATE '{starts[first]}'"
+        middle = (first + last) // 2
+        return f"CASE WHEN date < DATE '{starts[middle]}' THEN {search(first, middle)} ELSE {search(middle, last)} END"
+
+    # outside the statistics' range (and for blanks) the plain truncation answers: a wrong bound costs time only
+    return (f"CASE WHEN date >= DATE '{starts[0]}' AND date < DATE '{starts[-1]}' "
+            f"THEN {search(0, len(starts) - 1)} ELSE {truncated} END")
+
+
+def _packed_scores(ranges: dict[str, tuple]) -> tuple[str, dict[str, str]]:
+    """One integer for the integer scores whose range is known, and how to read each score back from it.
+
+    A narrower group key makes the hash table smaller and the GROUP BY faster. A blank is code 0.
+    Scores too far apart to share a 64-bit integer keep their own key.
+    """
+    codes, decode, multiplier = [], {}, 1
+    for q in QUESTIONS:
+        low, high = ranges.get(q, (None, None))
+        if low is None or low <= -(2**62) or high >= 2**62 or multiplier * (high - low + 2) >= 2**62:
+            continue
+        width = high - low + 2
+        codes.append((q, low - 1, multiplier))
+        code = f"scores // {multiplier} % {width}"
+        decode[q] = f"CASE WHEN {code} > 0 THEN {code} + ({low - 1}) END"
+        multiplier *= width
+    # arithmetic in the narrowest type that holds every value: DuckDB stops on an overflow rather than wrapping
+    small = multiplier < 2**31 and all(abs(ranges[q][0]) < 2**30 and abs(ranges[q][1]) < 2**30 for q in decode)
+    kind = "INTEGER" if small else "BIGINT"
+    packed = " + ".join(f"COALESCE(CAST({q} AS {kind}) - ({offset}), 0)" + (f" * {step}" if step > 1 else "")
+                        for q, offset, step in codes)
+    return packed, decode
+
+
+def _count(connection, source: Path, frequency: str, text_date: bool, ranges: dict[str, tuple]) -> None:
     """The one pass over the file: rows counted by period and by the other columns' values as stored.
 
     Segments, channels and scores repeat a few values millions of times, so they are grouped as they
@@ -106,18 +188,18 @@ def _count(connection, source: Path, frequency: str, text_date: bool) -> None:
     distinct values times the others' would make too many groups); its unreadable values are kept
     as a group key, which adds groups only when the run is about to stop.
     """
+    packed, decode = _packed_scores(ranges)
+    keys = [f"{_period_sql(frequency, text_date, ranges.get('date'))} AS day", "segment", "channel"]
+    keys += [q for q in QUESTIONS if q not in decode] + ([f"{packed} AS scores"] if decode else [])
     if text_date:
         text = "NULLIF(TRIM(CAST(date AS VARCHAR)), '')"
-        day = f"COALESCE(TRY_CAST({text} AS DATE), CAST(TRY_STRPTIME({text}, '%d.%m.%Y') AS DATE))"
-        unreadable = f"CASE WHEN {day} IS NULL THEN {text} END"
-    else:
-        day, unreadable = "CAST(date AS DATE)", "CAST(NULL AS VARCHAR)"
+        keys.append(f"CASE WHEN {_period_sql(frequency, True, None)} IS NULL THEN {text} END AS date_text")
+    columns = [f"{decode[q]} AS {q}" if q in decode else q for q in QUESTIONS]
     connection.execute(f"""
         CREATE TEMP TABLE groups AS
-        SELECT CAST(date_trunc('{frequency}', {day}) AS DATE) AS day, {unreadable} AS date_text,
-               segment, channel, {', '.join(QUESTIONS)}, count(*) AS n
-        FROM {_source(source)}
-        GROUP BY ALL""")
+        SELECT day, {'date_text' if text_date else 'CAST(NULL AS VARCHAR) AS date_text'}, segment, channel,
+               {', '.join(columns)}, n
+        FROM (SELECT {', '.join(keys)}, count(*) AS n FROM {_source(source)} GROUP BY ALL)""")
 
 
 def _read_scores(connection, text_scores: list[str]) -> None:
