@@ -7,6 +7,7 @@ the method in one module per chapter, the methodology itself as data in
 
 from cxlib import check, claims, diagnosis, journey, lifecycle, scorecard
 from cxlib.client import Client, DataError, Problem, SourceInfo, load_client, period_labels
+from cxlib.loyalty import loyalty_matrix, value_tiers
 from cxlib.metrics import (
     Comparison,
     Estimate,
@@ -28,11 +29,9 @@ from cxlib.survey import (
     closed_loop,
     compare,
     estimate,
-    loyalty_matrix,
     nps_composition,
     reasons,
     summarize,
-    value_tiers,
     versus_rest,
 )
 

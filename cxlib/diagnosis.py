@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlib import actions, catalog, journey, lifecycle, scorecard, spc, voice
+from cxlib import actions, catalog, journey, lifecycle, loyalty, scorecard, spc, voice
 from cxlib import claims as claim_family
 from cxlib import components as service_components
 from cxlib import contacts as support_contacts
@@ -114,7 +114,7 @@ class Diagnosis:
 
 
 CONTROL_METRICS = ("nps", "csat")  # the headline metrics charted month by month (cxlib.chapters.control)
-TOP_TIER = f"top {round(100 * survey_analysis.TOP_SHARE)}%"  # the claim's group, as the summary reads it back
+TOP_TIER = f"top {round(100 * loyalty.TOP_SHARE)}%"  # the claim's group, as the summary reads it back
 
 
 def _claim_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -271,15 +271,15 @@ def _customers_part(draft: _Draft, present: list[str]) -> tuple[pd.DataFrame, pd
     loop = survey_analysis.closed_loop(survey, by=None, level=level) if client.has_rows else pd.DataFrame()
     if not client.has_rows:
         draft.skipped.append("reasons, closed loop, loyalty and value: they need one row per response (survey.csv)")
-    loyalty, value = pd.DataFrame(), None
+    matrix, value = pd.DataFrame(), None
     if len(client.customers) and client.has_rows and "nps" in present:
-        loyalty = survey_analysis.loyalty_matrix(survey, client.customers, level=level)
-        value = survey_analysis.value_tiers(survey, client.customers, level=level)
+        matrix = loyalty.loyalty_matrix(survey, client.customers, level=level)
+        value = loyalty.value_tiers(survey, client.customers, level=level)
         draft.claims.append(_difference_claim(value[0], source="customers", metric="nps", by="value tier",
                                               group=TOP_TIER, worse=bool(value[0].diff < 0), unit="points"))
     elif not len(client.customers):
         draft.skipped.append("loyalty and value: customers.csv not supplied")
-    return loop, loyalty, value
+    return loop, matrix, value
 
 
 def _scorecard_part(draft: _Draft) -> tuple[Any, Any]:

@@ -385,30 +385,7 @@ def reason_agreement(survey: pd.DataFrame, frame: pd.DataFrame, topics: Sequence
 
 
 def chart(shares: pd.DataFrame, *, language: str = "en", ax=None, title: str | None = None):
-    """Each topic's share of comments per group as dots with their intervals, topics down the side.
+    """The topic shares drawn: :func:`cxlib.plots.topic_chart` (kept here for notebooks that call ``voice.chart``)."""
+    from cxlib.plots.voice import topic_chart
 
-    Examples
-    --------
-    >>> chart(topic_shares(client.survey, tagged), language=client.language);   # doctest: +SKIP
-    """
-    import matplotlib.pyplot as plt
-
-    from cxlib.plots import OKABE_ITO
-
-    names = list(dict.fromkeys(shares["name"]))[::-1]
-    groups = list(dict.fromkeys(shares["group"]))
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 0.35 * len(names) + 1.2))
-    for k, group in enumerate(groups):
-        part = shares[shares["group"] == group].set_index("name").reindex(names)
-        y = np.arange(len(names)) + (k - (len(groups) - 1) / 2) * 0.8 / max(len(groups), 1)
-        error = [(part[a] - part[b]).clip(lower=0).fillna(0) for a, b in (("share", "low"), ("high", "share"))]
-        ax.errorbar(part["share"], y, xerr=error, fmt="o", markersize=4, capsize=2, label=group,
-                    color=OKABE_ITO[k % len(OKABE_ITO)])
-    ax.set_yticks(range(len(names)), names)
-    words = catalog.load("topics")["words"]
-    ax.set_xlabel(catalog.label(words, language, "chart_axis"))
-    ax.legend(fontsize="small", loc="lower right")
-    ax.set_title(title or catalog.label(words, language, "chart_title"))
-    ax.grid(axis="x", alpha=0.3)
-    return ax
+    return topic_chart(shares, language=language, ax=ax, title=title)

@@ -268,7 +268,7 @@ def composition_table(groups: list[str]) -> pd.DataFrame:
 def loyalty_table(case: str, language: str) -> pd.DataFrame:
     if case == "empty":
         return pd.DataFrame(columns=["behaviour", "attitude", "segment", "customers", "share", "revenue_share"])
-    keys = list(cxlib.survey.LOYALTY_SEGMENTS.items())
+    keys = list(cxlib.loyalty.LOYALTY_SEGMENTS.items())
     share = {"crowded": [16.6, 16.7, 16.6, 16.7, 16.7, 16.7], "long": [20, 20, 20, 20, 10, 10],
              "one": [100, 0, 0, 0, 0, 0]}[case]
     segments = [s for _, s in keys] if case != "long" else names("long", language, 6)

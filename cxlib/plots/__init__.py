@@ -40,6 +40,7 @@ from cxlib.plots.lifecycle import lifecycle_curve
 from cxlib.plots.palette import GREY, NOTE, NPS_COLOURS, OKABE_ITO, STATUS_COLOURS
 from cxlib.plots.scorecard import scorecard_heatmap
 from cxlib.plots.survey import composition, intervals, loyalty_matrix
+from cxlib.plots.voice import topic_chart
 from cxlib.plots.words import Label
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "journey_map",
     "lifecycle_curve",
     "loyalty_matrix",
+    "topic_chart",
     "priority_matrix",
     "scorecard_heatmap",
 ]
