@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_drivers.py
 	$(BIN)/python bench/bench_spc.py
 	$(BIN)/python bench/bench_voice.py
+	$(BIN)/python bench/bench_privacy.py
 	cd bench && ../$(BIN)/python bench_run.py 1000000
 	cd bench && ../$(BIN)/python bench_aggregate.py 50000000
 	cd bench && ../$(BIN)/python bench_scaling.py

@@ -7,7 +7,6 @@ import doctest
 import importlib
 import pkgutil
 import re
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -118,15 +117,6 @@ def _modules() -> list:
                        for part in pkgutil.iter_modules(privacy.__path__))]
 
 
-def _best_time(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        mask_pii(text)
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def _nested_repeats(pattern: re.Pattern) -> list[str]:
     """Quantifiers that sit inside another quantifier (the shape of catastrophic backtracking)."""
     parser = getattr(re, "_parser", None)
@@ -177,13 +167,15 @@ def test_phone_windows_grow_with_the_text_not_its_square(monkeypatch):
 
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
-def test_long_adversarial_comments_are_masked_in_linear_time(name):
+def test_long_adversarial_comments_are_masked_whole(name):
+    """Each adversarial comment, 200,000 characters long, comes back masked and as long as the masks make it; how
+    its time grows with its length is measured by bench/bench_privacy.py, not here (no timed tests)."""
     unit = ADVERSARIAL[name]
-    small, large = (unit * 50_000)[:50_000], (unit * 200_000)[:200_000]
-    small_time, large_time = _best_time(small), _best_time(large)
-    assert large_time < 2.0, f"{name}: {large_time:.2f} s for 200,000 characters"
-    # four times the text: about four times the time when linear, sixteen when quadratic
-    assert large_time < 10 * max(small_time, 0.02), f"{name}: {small_time:.3f} s -> {large_time:.3f} s"
+    text = (unit * 200_000)[:200_000]
+    masked = mask_pii(text)
+    assert masked == mask_pii(masked)  # nothing left to mask
+    if not re.search(r"[@\d]", text):
+        assert masked == text  # nothing that could be a contact detail is touched
 
 
 # --------------------------------------------------------------------------- tables and exports
