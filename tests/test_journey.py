@@ -12,7 +12,7 @@ from scipy import stats
 
 import cxlib
 import cxlib.plots
-from cxlib import journey, journey_priority
+from cxlib import catalog, journey, journey_priority
 
 matplotlib.use("Agg")
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -131,11 +131,74 @@ def test_touchpoint_names_follow_the_language():
     assert journey.stage_names("ru")["purchase"] == "Покупка"
 
 
-def test_charts(demo):
-    client, measured, _, ranked = demo
-    for ax in (cxlib.plots.funnel(journey.funnel(client.journey)), cxlib.plots.journey_map(measured, ranked),
-               cxlib.plots.priority_matrix(ranked)):
-        assert isinstance(ax, matplotlib.axes.Axes)
+VERMILLION, BLUE = matplotlib.colors.to_rgba("#D55E00"), matplotlib.colors.to_rgba("#0072B2")
+
+
+def flat(text: str) -> str:
+    """A drawn text as one line: wrapping and no-break spaces are layout, not words."""
+    return " ".join(text.split())
+
+
+def chart_text(key: str, language: str) -> str:
+    return flat(catalog.label(catalog.load("report")["charts"], language, key))
+
+
+def test_funnel_chart_draws_each_stage_rate(demo):
+    client, *_ = demo
+    raw = pd.read_csv(DEMO / "journey.csv").groupby("stage", sort=False)[["reached", "moved_on"]].sum()
+    ax = cxlib.plots.funnel(journey.funnel(client.journey, language="ru"), language="ru")
+    assert [flat(t.get_text()) for t in ax.get_yticklabels()] == [
+        "Осведомлённость", "Оценка и выбор", "Покупка", "Опыт использования", "Лояльность"]
+    (bars,) = [c for c in ax.containers if isinstance(c, matplotlib.container.BarContainer)]
+    assert bars.datavalues == pytest.approx(100 * raw["moved_on"] / raw["reached"])
+    assert bars.datavalues[2] == pytest.approx(100 * 2869 / 7272)  # purchase: (1764 + 1105) / (4200 + 3072)
+    assert [matplotlib.colors.to_rgba(p.get_facecolor()) for p in bars] == [BLUE, BLUE, VERMILLION, BLUE, BLUE]
+    (errors,) = [c for c in ax.containers if isinstance(c, matplotlib.container.ErrorbarContainer)]
+    extents = [sorted(segment[:, 0]) for segment in errors.lines[2][0].get_segments()]
+    wilson = [stats.binomtest(int(m), int(r)).proportion_ci(method="wilson") for m, r in raw.to_numpy()[:, ::-1]]
+    assert np.array(extents) == pytest.approx(100 * np.array([(ci.low, ci.high) for ci in wilson]))
+    assert flat(ax.get_title()) == chart_text("funnel_title", "ru")
+    assert flat(ax.get_xlabel()) == chart_text("funnel_axis", "ru")
+    matplotlib.pyplot.close("all")
+
+
+def test_journey_map_draws_each_touchpoint_and_rings_the_top_three(demo):
+    _, measured, _, ranked = demo
+    raw = pd.read_csv(DEMO / "journey.csv")
+    ax = cxlib.plots.journey_map(measured, ranked)
+    assert [flat(t.get_text()) for t in ax.get_xticklabels()] == raw["touchpoint"].tolist()
+    (line,) = ax.lines
+    assert np.asarray(line.get_ydata(), dtype=float) == pytest.approx(100 * raw["satisfied"] / raw["rated"])
+    band = ax.collections[0].get_paths()[0].vertices
+    wilson = [stats.binomtest(s, r).proportion_ci(method="wilson") for s, r in zip(raw["satisfied"], raw["rated"])]
+    for x, ci in enumerate(wilson):  # the band spans each touchpoint's interval
+        ys = band[np.isclose(band[:, 0], x), 1]
+        assert (ys.min(), ys.max()) == pytest.approx((100 * ci.low, 100 * ci.high))
+    (rings,) = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
+    # online booking, phone booking, repair status updates: the 5th, 6th and 8th touchpoints
+    assert np.asarray(rings.get_offsets(), dtype=float)[:, 0].tolist() == [4.0, 5.0, 7.0]
+    assert [t.get_text() for t in ax.texts][:3] == ["1", "2", "3"]
+    assert flat(ax.get_ylabel()) == chart_text("satisfied_axis", "en")
+    assert flat(ax.get_title()) == chart_text("map_title", "en")
+    matplotlib.pyplot.close("all")
+
+
+def test_priority_matrix_places_each_pain_point(demo):
+    _, _, _, ranked = demo
+    effort = pd.read_csv(DEMO / "journey.csv").set_index("touchpoint")["fix_effort"]
+    ax = cxlib.plots.priority_matrix(ranked)
+    (points,) = ax.collections
+    xy = np.asarray(points.get_offsets(), dtype=float)
+    assert len(xy) == len(ranked) == 11
+    assert xy[:, 1] == pytest.approx(ranked["priority"].to_numpy(dtype=float))
+    # equal efforts are spread sideways, by less than half a step
+    assert np.abs(xy[:, 0] - effort[ranked["touchpoint"]].to_numpy()).max() < 0.5
+    colours = [matplotlib.colors.to_rgba(c) for c in points.get_facecolors()]
+    assert colours == [VERMILLION] * 3 + [BLUE] * 8  # the three ranked highest
+    texts = {flat(t.get_text()) for t in ax.texts}
+    assert set(ranked["name"]) <= texts
+    assert (flat(ax.get_xlabel()), flat(ax.get_ylabel()), flat(ax.get_title())) == (
+        chart_text("effort_axis", "en"), chart_text("priority_axis", "en"), chart_text("priority_title", "en"))
     matplotlib.pyplot.close("all")
 
 

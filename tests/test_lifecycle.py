@@ -146,10 +146,39 @@ def test_demo_is_go_go_with_the_owner_seeing_it_healthier():
     assert "dedicated customer-service department" in result.mandate().loc["gogo", "owner"]
 
 
-def test_curve_chart(demo_copy):
+VERMILLION, BLUE = matplotlib.colors.to_rgba("#D55E00"), matplotlib.colors.to_rgba("#0072B2")
+
+
+def flat(text: str) -> str:
+    """A drawn text as one line: wrapping and no-break spaces are layout, not words."""
+    return " ".join(text.split())
+
+
+def chart_text(key: str, language: str, **values: str) -> str:
+    return flat(catalog.label(catalog.load("report")["charts"], language, key).format(**values))
+
+
+def stage_names(language: str) -> list[str]:
+    return [catalog.label(s, language) for s in sorted(catalog.lifecycle_stages(), key=lambda s: s["order"])]
+
+
+@pytest.mark.parametrize("language, title", [("en", "Lifecycle position: Go-Go"),
+                                             ("ru", "Положение на жизненном цикле: Давай-давай")])
+def test_curve_chart(demo_copy, language, title):
     client = cxlib.load_client(DEMO)
     result = lifecycle.diagnose(client.lifecycle, client.config)
-    assert isinstance(cxlib.plots.lifecycle_curve(result), matplotlib.axes.Axes)
+    scores = result.scores.sort_values("order")
+    ax = cxlib.plots.lifecycle_curve(result, language=language)
+    assert [flat(t.get_text()) for t in ax.get_xticklabels()] == stage_names(language)
+    assert flat(ax.get_title()) == title
+    (dots,) = ax.collections
+    xy = np.asarray(dots.get_offsets(), dtype=float)
+    assert xy[:, 0].tolist() == list(range(1, 11))  # one dot per stage, in the curve's order
+    # the larger the score, the larger the dot
+    assert np.argsort(dots.get_sizes(), kind="stable").tolist() == np.argsort(scores["score"], kind="stable").tolist()
+    colours = [matplotlib.colors.to_rgba(c, alpha=1) for c in dots.get_facecolors()]
+    assert colours == [BLUE, BLUE, VERMILLION] + [BLUE] * 7  # Go-Go, the third stage, is the verdict
+    assert [t.get_text() for t in ax.texts][:10] == [f"{s:.0f}" for s in scores["score"]]
     matplotlib.pyplot.close("all")
 
 
@@ -273,7 +302,12 @@ def test_an_insufficient_result_still_prints_plots_and_tabulates(demo_copy):
         assert str(result).startswith("insufficient evidence: ")
         assert result.mandate().empty and result.evidence.empty
         assert list(result.rules.index) == list(lifecycle.RULES)
-        assert isinstance(cxlib.plots.lifecycle_curve(result), matplotlib.axes.Axes)
+        ax = cxlib.plots.lifecycle_curve(result)
+        # too few respondents for any score: the ten stages are named, no dot is drawn, no stage is highlighted
+        assert [flat(t.get_text()) for t in ax.get_xticklabels()] == stage_names("en")
+        assert len(ax.collections[0].get_offsets()) == 0 and not ax.texts
+        assert flat(ax.get_title()) == "Lifecycle position: not enough evidence to name a stage"
+        assert [flat(t.get_text()) for t in ax.get_legend().get_texts()] == [chart_text("stage_score", "en")]
     matplotlib.pyplot.close("all")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import cxlib
 import cxlib.plots
-from cxlib import scorecard
+from cxlib import catalog, scorecard
 
 matplotlib.use("Agg")
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -129,9 +129,40 @@ def test_demo_delivery_gap(demo):
     assert gap.low > 0 and gap.significant
 
 
+def flat(text: str) -> str:
+    """A drawn text as one line: wrapping and no-break spaces are layout, not words."""
+    return " ".join(text.split())
+
+
 def test_heatmap(demo):
     _, result = demo
-    assert isinstance(cxlib.plots.scorecard_heatmap(result.table), matplotlib.axes.Axes)
+    table = result.table
+    charts = catalog.load("report")["charts"]
+    level_names = {level["key"]: catalog.label(level, "ru") for level in catalog.load("scorecard")["levels"]}
+    order = list(level_names)  # the catalogue's order: financial, customer, operational, learning and growth
+    rows = (table.assign(level_order=table["level"].map(order.index))
+            .sort_values(["level_order", "metric"]).drop_duplicates("metric"))
+    expected_labels = [f"{level_names[lv]} · {name}" for lv, name in zip(rows["level"], rows["name"])]
+    code = {"met": 0, "behind": 1, "insufficient data": 2, "no target": 3}
+    grid = (table.assign(code=table["status"].map(code))
+            .pivot(index="metric", columns="period", values="code").loc[rows["metric"]])
+
+    ax = cxlib.plots.scorecard_heatmap(table, language="ru")
+    assert [flat(t.get_text()) for t in ax.get_yticklabels()] == expected_labels
+    assert [flat(t.get_text()) for t in ax.get_xticklabels()] == ["1 кв. 2025", "2 кв. 2025", "3 кв. 2025",
+                                                                  "4 кв. 2025"]
+    (image,) = ax.images
+    drawn = image.get_array()
+    assert np.array_equal(drawn.mask, grid.isna().to_numpy())  # revenue per customer: the last period only
+    assert np.array_equal(drawn.filled(-1), grid.fillna(-1).to_numpy())
+    churn = expected_labels.index("Финансовый · Churn rate")
+    assert matplotlib.colors.to_hex(image.to_rgba(drawn)[churn, 0]).upper() == "#D55E00"  # behind: vermillion
+    cells = {(round(t.get_position()[0]), round(t.get_position()[1])): t.get_text() for t in ax.texts}
+    assert cells[(0, churn)] == "19,5"  # 19.5 % in the first quarter, with a decimal comma
+    assert len(cells) == len(table) == 73
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        catalog.label(charts, "ru", key) for key in ("met", "behind", "insufficient", "no_target")]
+    assert flat(ax.get_title()) == flat(catalog.label(charts, "ru", "scorecard_title"))
     matplotlib.pyplot.close("all")
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import cxlib
 import cxlib.plots
+from cxlib import catalog
 
 matplotlib.use("Agg")
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -131,14 +132,87 @@ def test_demo_hostages_carry_more_revenue_than_their_share(client):
     assert hostages["revenue_share"] > 2 * hostages["share"] > 10
 
 
-def test_charts_return_axes(client):
+def flat(text: str) -> str:
+    """A drawn text as one line: wrapping and no-break spaces are layout, not words."""
+    return " ".join(text.split())
+
+
+def chart_text(key: str, language: str, **values: str) -> str:
+    return flat(catalog.label(catalog.load("report")["charts"], language, key).format(**values))
+
+
+def nps_by_hand(scores: pd.Series) -> float:
+    """NPS straight from the 0–10 answers: promoters answer 9 or 10, detractors 0 to 6."""
+    scores = scores.dropna()
+    return 100 * ((scores >= 9).sum() - (scores <= 6).sum()) / len(scores)
+
+
+def test_intervals_chart_draws_each_channel_in_each_period(client):
     by = cxlib.summarize(client.survey, by=["period", "channel"], metrics=["nps"])
-    assert isinstance(cxlib.plots.intervals(by, x="period", hue="channel"), matplotlib.axes.Axes)
+    expected = client.survey.groupby(["channel", "period"])["nps"].apply(nps_by_hand).unstack()
+    ax = cxlib.plots.intervals(by, x="period", hue="channel", language="ru")
+    quarters = ["1 кв. 2025", "2 кв. 2025", "3 кв. 2025", "4 кв. 2025"]
+    assert [flat(t.get_text()) for t in ax.get_xticklabels()] == quarters
+    assert len(ax.containers) == 4  # one series of dots per channel
+    for container, channel in zip(ax.containers, ["app", "phone", "walk_in", "website"]):
+        dots = container.lines[0]
+        x = np.asarray(dots.get_xdata(), dtype=float)
+        assert np.round(x).tolist() == [0, 1, 2, 3] and np.abs(x - np.round(x)).max() < 0.5
+        assert np.asarray(dots.get_ydata(), dtype=float) == pytest.approx(expected.loc[channel].to_numpy())
+        ends = [sorted(segment[:, 1]) for segment in container.lines[2][0].get_segments()]
+        rows = by[by["channel"] == channel]
+        assert np.array(ends) == pytest.approx(rows[["low", "high"]].to_numpy(dtype=float))
+    assert expected.loc["app", "2025-Q1"] == pytest.approx(34.4)  # 125 answers in the first quarter
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["приложение", "телефон", "личный визит", "сайт"]
+    assert legend.get_title().get_text() == "канал"
+    assert flat(ax.get_ylabel()) == chart_text("nps_axis", "ru")
+    assert flat(ax.get_title()) == "NPS с 95 % доверительными интервалами"
+    matplotlib.pyplot.close("all")
+
+
+def test_composition_chart_stacks_each_channel(client):
     composition = cxlib.nps_composition(client.survey, by="channel")
     assert np.allclose(composition[["promoter", "passive", "detractor"]].sum(axis=1), 100)
-    assert isinstance(cxlib.plots.composition(composition, by="channel"), matplotlib.axes.Axes)
+    answers = client.survey.dropna(subset=["nps"]).groupby("channel")["nps"]
+    share = pd.DataFrame({"detractor": answers.apply(lambda s: 100 * (s <= 6).mean()),
+                          "passive": answers.apply(lambda s: 100 * s.between(7, 8).mean()),
+                          "promoter": answers.apply(lambda s: 100 * (s >= 9).mean())})
+    ax = cxlib.plots.composition(composition, by="channel")
+    assert [flat(t.get_text()) for t in ax.get_yticklabels()] == ["app", "phone", "walk-in", "website"]
+    assert len(ax.containers) == 3  # detractors, then passives, then promoters
+    left = np.zeros(4)
+    for bars, group in zip(ax.containers, share):
+        assert bars.datavalues == pytest.approx(share[group].to_numpy())
+        assert [bar.get_x() for bar in bars] == pytest.approx(left)  # each share starts where the last ended
+        left += share[group].to_numpy()
+    nps, n = share["promoter"] - share["detractor"], answers.size()
+    notes = [f"NPS {round(v):+d} (answers: {k})" for v, k in zip(nps, n)]
+    assert notes[0] == "NPS +31 (answers: 490)"
+    assert [t.get_text() for t in ax.texts][-4:] == notes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["detractors", "passives", "promoters"]
+    assert (flat(ax.get_title()), flat(ax.get_xlabel())) == (chart_text("composition_title", "en"),
+                                                             chart_text("share_of_answers", "en"))
+    matplotlib.pyplot.close("all")
+
+
+def test_loyalty_matrix_chart_shades_each_cell_by_its_share(client):
     matrix = cxlib.loyalty_matrix(client.survey, client.customers)
-    assert isinstance(cxlib.plots.loyalty_matrix(matrix), matplotlib.axes.Axes)
+    cells = matrix.set_index(["behaviour", "attitude"])
+    ax = cxlib.plots.loyalty_matrix(matrix, language="ru")
+    (image,) = ax.images
+    expected = [[cells.loc[(b, a), "share"] for a in ("promoter", "passive", "detractor")]
+                for b in ("repeat", "lapsed")]
+    assert np.asarray(image.get_array(), dtype=float) == pytest.approx(np.array(expected))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["промоутеры", "нейтралы", "критики"]
+    assert [flat(t.get_text()) for t in ax.get_yticklabels()] == ["покупает повторно", "перестал покупать"]
+    names = ["преданные сторонники", "покупают по привычке", "заложники", "наёмники", "дрейфующие", "перебежчики"]
+    drawn = [flat(t.get_text()) for t in ax.texts]
+    assert drawn == [f"{name} {share:.0f} % клиентов {revenue:.0f} % выручки" for name, share, revenue
+                     in zip(names, matrix["share"], matrix["revenue_share"])]
+    assert drawn[2] == "заложники 8 % клиентов 23 % выручки"  # hostages: few customers, much revenue
+    assert (flat(ax.get_xlabel()), flat(ax.get_ylabel()), flat(ax.get_title())) == (
+        chart_text("attitude", "ru"), chart_text("behaviour", "ru"), chart_text("loyalty_title", "ru"))
     matplotlib.pyplot.close("all")
 
 
