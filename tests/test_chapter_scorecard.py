@@ -140,7 +140,7 @@ def test_without_scorecard_csv_only_derived_metrics_and_a_sentence_saying_so(nam
                      "Выручка на клиента", "CSI (средняя удовлетворённость)", "CSAT (доля довольных)",
                      "Оценка тайного покупателя",
                      # derived from contacts.csv where the client supplied one (the demo)
-                     "First-contact resolution", "Resolution time"}
+                     "First-contact resolution", "Resolution time", "Решение с первого обращения", "Время решения"}
     assert len(metric_rows(made)) == len(names)
 
 
