@@ -14,7 +14,7 @@ import pytest
 
 import cxlib
 from cxlib import claims, scorecard
-from cxlib.metrics import holm, mean_diff, nps_diff
+from cxlib.metrics import mean_diff, nps_diff
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 DEMO = KIT_ROOT / "data" / "demo"
@@ -24,16 +24,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # --------------------------------------------------------------------------- building blocks
 
 
+def adjusted_nps(promoters: int, passives: int, detractors: int) -> tuple[float, float]:
+    """An NPS's centre and variance on the −1…1 scale with the adjusted-Wald pseudo-answers (¾, 1½, ¾)."""
+    p, d, n = promoters + 0.75, detractors + 0.75, promoters + passives + detractors + 3
+    centre = (p - d) / n
+    return centre, (p / n + d / n - centre**2) / n
+
+
+def normal_p(z: float) -> float:
+    """Two-sided p-value of a standard normal statistic, from the error function."""
+    return 2 * (1 - 0.5 * (1 + math.erf(abs(z) / math.sqrt(2))))
+
+
 def test_interaction_by_hand():
     """A channel's NPS change minus the rest's, worked with the adjusted-Wald pseudo-answers (¾, 1½, ¾)."""
-    def adjusted(promoters, passives, detractors):
-        p, d, n = promoters + 0.75, detractors + 0.75, promoters + passives + detractors + 3
-        centre = (p - d) / n
-        return centre, (p / n + d / n - centre**2) / n
-
     cells = {"g_later": (20, 30, 50), "g_earlier": (50, 30, 20), "r_later": (400, 350, 250),
              "r_earlier": (400, 350, 250)}
-    (c1, v1), (c2, v2), (c3, v3), (c4, v4) = (adjusted(*cells[k]) for k in cells)
+    (c1, v1), (c2, v2), (c3, v3), (c4, v4) = (adjusted_nps(*cells[k]) for k in cells)
     centre, se = 100 * ((c1 - c2) - (c3 - c4)), 100 * math.sqrt(v1 + v2 + v3 + v4)
     assert (round(centre, 2), round(se, 2)) == (-58.25, 11.44)  # -0.582524 and 0.114378 on the -1..1 scale
 
@@ -41,7 +48,7 @@ def test_interaction_by_hand():
     assert result.diff == pytest.approx(-60.0)  # raw NPS: (-30 - 30) - (15 - 15)
     assert (result.low + result.high) / 2 == pytest.approx(centre, abs=1e-9)
     assert result.se == pytest.approx(se, abs=1e-9)
-    assert result.p_value == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(abs(centre / se) / math.sqrt(2)))), rel=1e-9)
+    assert result.p_value == pytest.approx(normal_p(centre / se), rel=1e-9)
 
 
 def test_interaction_of_means_is_the_ols_interaction_with_hc2_errors():
@@ -64,15 +71,33 @@ def test_interaction_of_means_is_the_ols_interaction_with_hc2_errors():
 
 
 def test_a_change_is_the_two_sample_test_of_cxlib_metrics():
+    """A claim's change is the very test the chapters print (cxlib.metrics), and that test is the textbook one."""
     nps = claims.contrast("nps", [(1, (30, 50, 20)), (-1, (20, 50, 30))])
     reference = nps_diff((30, 50, 20), (20, 50, 30))
     assert (nps.diff, nps.low, nps.high, nps.p_value) == pytest.approx(
         (reference.diff, reference.low, reference.high, reference.p_value), abs=1e-9)
+    # by hand: centres ±10/103 on the −1…1 scale, each variance (51.5/103 − (10/103)²)/103
+    (c1, v1), (c2, v2) = adjusted_nps(30, 50, 20), adjusted_nps(20, 50, 30)
+    se = math.sqrt(v1 + v2)
+    assert (c1 - c2, se) == pytest.approx((20 / 103, 0.0976), abs=1e-4)
+    assert nps.diff == pytest.approx(20.0)  # NPS 10 against NPS −10
+    assert (nps.low, nps.high) == pytest.approx((100 * (c1 - c2 - 1.959964 * se), 100 * (c1 - c2 + 1.959964 * se)))
+    assert (round(nps.low, 1), round(nps.high, 1), round(nps.p_value, 4)) == (0.3, 38.5, 0.0466)
+    assert nps.p_value == pytest.approx(normal_p((c1 - c2) / se), rel=1e-9)
+
     later, earlier = np.array([1, 2, 5, 9, 3.0]), np.array([2, 3, 6, 5, 4.0])
     csi = claims.contrast("csi", [(1, later), (-1, earlier)])
     reference = mean_diff(later, earlier, (1, 5))
     assert (csi.diff, csi.low, csi.high, csi.p_value) == pytest.approx(
         (reference.diff, reference.low, reference.high, reference.p_value), abs=1e-9)
+    # Welch's test on the answers themselves (the counts are of answers 1 to 5), by scipy
+    from scipy import stats
+
+    a, b = np.repeat(np.arange(1, 6), later.astype(int)), np.repeat(np.arange(1, 6), earlier.astype(int))
+    welch = stats.ttest_ind(a, b, equal_var=False)
+    interval = welch.confidence_interval(0.95)
+    assert csi.diff == pytest.approx(a.mean() - b.mean())
+    assert (csi.low, csi.high, csi.p_value) == pytest.approx((interval.low, interval.high, welch.pvalue), rel=1e-9)
 
 
 def test_weighted_trend_is_weighted_least_squares():
@@ -111,7 +136,8 @@ def test_a_year_of_three_answers_weighs_what_three_answers_weigh():
 
 def test_weighted_holm():
     p = [0.001, 0.02, 0.04, np.nan, 0.5]
-    assert np.allclose(claims.weighted_holm(p), holm(p), equal_nan=True)
+    # equal weights are Holm's: sorted 0.001, 0.02, 0.04, 0.5 times 4, 3, 2, 1, then the running maximum
+    assert np.allclose(claims.weighted_holm(p), [0.004, 0.06, 0.08, np.nan, 0.5], equal_nan=True)
     # weights 1/2, 1/4, 1/4: the second is tested at α/4 first, then the first at α/2 of the 3/4 left
     adjusted = claims.weighted_holm([0.02, 0.001, 0.3], [2, 1, 1])
     assert adjusted.tolist() == pytest.approx([0.02 / 0.5 * 0.75, 0.001 / 0.25, 0.3 / 0.25 * 0.25])
@@ -155,12 +181,32 @@ def test_the_demo_family(demo):
     # the same raw p-value as the per-table test of chapter 04, a larger family to survive
     per_table = cxlib.changes(client.survey, "nps", within="channel").set_index(["channel", "from", "to"])
     assert drop["p_own"] == pytest.approx(per_table.loc[("phone", "2025-Q3", "2025-Q4"), "p_value"], rel=1e-9)
+    # and that p-value, from the phone answers counted here: the adjusted-Wald z test
+    phone_answers = client.survey[client.survey["channel"] == "phone"]
+    (c1, v1), (c2, v2) = (adjusted_nps(*nps_groups(phone_answers.loc[phone_answers["period"] == p, "nps"]))
+                          for p in ("2025-Q4", "2025-Q3"))
+    assert drop["p_own"] == pytest.approx(normal_p((c1 - c2) / math.sqrt(v1 + v2)), rel=1e-9)
+
+
+def nps_groups(scores: pd.Series) -> tuple[int, int, int]:
+    """Promoters (9–10), passives (7–8) and detractors (0–6) among 0–10 answers, blanks left out."""
+    scores = scores.dropna()
+    return int((scores >= 9).sum()), int(scores.between(7, 8).sum()), int((scores <= 6).sum())
 
 
 def test_the_family_from_counts_equals_the_family_from_rows(demo):
     client, table = demo
     from_counts = claims.family(client.counts, periods=client.periods, scales=client.config["scales"])
     pd.testing.assert_frame_equal(table, from_counts)
+    # one row of both, against the answers counted here: the phone NPS from the third quarter to the fourth
+    phone = client.survey[client.survey["channel"] == "phone"]
+    row = from_counts.set_index(["metric", "group", "kind", "to"]).loc[("nps", "phone", "period-on-period", "2025-Q4")]
+    for period, side in (("2025-Q3", "from"), ("2025-Q4", "to")):
+        promoters, passives, detractors = nps_groups(phone.loc[phone["period"] == period, "nps"])
+        n = promoters + passives + detractors
+        assert (row[f"value_{side}"], row[f"n_{side}"]) == pytest.approx((100 * (promoters - detractors) / n, n))
+    assert (row["value_from"], row["n_from"], row["value_to"], row["n_to"]) == pytest.approx(
+        (27.68, 224, -7.69, 208), abs=0.005)  # 62 more promoters than detractors of 224; 16 fewer of 208
 
 
 def test_periods_in_time_order_not_as_text():
@@ -340,6 +386,25 @@ def derived_rows(survey: pd.DataFrame) -> pd.DataFrame:
                          "n": estimate.n, "low": estimate.low, "high": estimate.high,
                          "source": "derived from survey_counts.csv"})
     return pd.DataFrame(rows)
+
+
+def test_derived_rows_by_hand():
+    """The simulation's inputs are the kit's own estimators (as the scorecard derives them): one period worked out."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    counts = pd.DataFrame([{"period": period, "question": question, "score": score, "n": n} for period in PERIODS
+                           for question, score, n in (("nps", 10, 45), ("nps", 8, 35), ("nps", 3, 20), ("csi", 1, 5),
+                                                      ("csi", 2, 8), ("csi", 3, 17), ("csi", 4, 40), ("csi", 5, 30))])
+    rows = derived_rows(counts).set_index(["period", "metric"]).loc["2024-Q1"]
+    centre, variance = adjusted_nps(45, 35, 20)
+    half = 1.959964 * math.sqrt(variance)
+    assert rows.loc["nps", ["value", "n", "low", "high"]].tolist() == pytest.approx(
+        [25.0, 100, 100 * (centre - half), 100 * (centre + half)])  # 45 − 20 of 100; about 9.5 to 39.1
+    assert rows.loc["csi", ["value", "n"]].tolist() == pytest.approx([3.82, 100])  # (5 + 16 + 51 + 160 + 150) / 100
+    assert rows.loc["csi", "low"] < 3.82 < rows.loc["csi", "high"]
+    wilson = proportion_confint(70, 100, method="wilson")
+    assert rows.loc["csat", ["value", "n", "low", "high"]].tolist() == pytest.approx(
+        [70.0, 100, 100 * wilson[0], 100 * wilson[1]])  # answers 4 and 5: 40 + 30 of 100
 
 
 def test_scorecard_survey_trends_under_a_true_null():
