@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib
@@ -45,6 +46,11 @@ def test_summarize_is_tidy_and_matches_the_direct_calls():
     phone_nps = table[(table["channel"] == "phone") & (table["metric"] == "nps")].iloc[0]
     direct = cxlib.nps(survey.loc[survey["channel"] == "phone", "nps"])
     assert (phone_nps["value"], phone_nps["low"], phone_nps["n"]) == (direct.value, direct.low, direct.n)
+    # by hand: the phone answers 10, 3, 6, 9 are two promoters and two detractors; adjusted Wald adds ¾, 1½, ¾
+    assert (phone_nps["value"], phone_nps["n"]) == (0.0, 4)
+    assert phone_nps["low"] == pytest.approx(-100 * 1.959964 * math.sqrt(5.5 / 7 / 7))
+    phone_csat = table[(table["channel"] == "phone") & (table["metric"] == "csat")].iloc[0]
+    assert phone_csat["value"] == 50.0  # CSI 5, 2, 3, 5: two of four answer 4 or 5
     web = table[(table["channel"] == "web") & (table["metric"] == "nps")].iloc[0]
     assert web["missing"] == 1  # the blank answer is counted
 
@@ -61,6 +67,9 @@ def test_changes_are_later_minus_earlier_with_holm():
     assert (row["from"], row["to"]) == ("2025-Q1", "2025-Q2")
     assert row["diff"] == pytest.approx(row["value_to"] - row["value_from"])
     assert row["p_holm"] >= row["p_value"]
+    # by hand: CSI 5, 4, 2, 4 then 3, 5, 5, 4 are three of four satisfied both times: no change at all
+    assert (row["value_from"], row["value_to"], row["diff"], row["p_value"]) == (75.0, 75.0, 0.0, 1.0)
+    assert row["p_holm"] == row["p_value"]  # one comparison: Holm leaves it as it is
 
 
 def test_closed_loop_counts_missed_and_untimed():
