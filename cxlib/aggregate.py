@@ -5,10 +5,11 @@ than memory through one ``GROUP BY``: the same query a client can run in their
 own warehouse (docs/large_clients.md). The result is small; the kit's
 statistics that depend only on score counts then run on it unchanged.
 
-The file is read once. Each row costs only what its column types demand: a
-Parquet ``DATE`` becomes its period by date arithmetic and integer scores are
-counted as they are, while text dates are parsed row by row and text scores
-("9 - very likely", "N/A") are read once per distinct value, after counting.
+The file is read once, and each row costs only what its column types demand:
+a Parquet ``DATE`` finds its period by a few comparisons with the period starts
+the file's statistics allow, and integer scores are packed into one group key;
+text dates are parsed row by row, and text scores ("9 - very likely", "N/A")
+are read once per distinct value, after counting.
 
 Examples
 --------
