@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 from babel.lists import format_list
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from cxlib import catalog
 from cxlib import claims as claim_family
@@ -341,8 +342,12 @@ def _not_assessed(client: Any, numbers: Numbers) -> str:
 
 @cache
 def _environment() -> Environment:
+    from cxlib.wording import displayable
+
+    # set into the page as Markup, the summary cleans its own values as the page does (cxlib.report)
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
-                       lstrip_blocks=True, undefined=StrictUndefined)
+                       lstrip_blocks=True, undefined=StrictUndefined,
+                       finalize=lambda value: value if isinstance(value, Markup) else displayable(value))
 
 
 def build_summary(client: Any, result: Any) -> Summary:

@@ -229,6 +229,14 @@ def changes(survey: pd.DataFrame, metric: str = "nps", *, over: str = "period", 
         One row per consecutive pair: ``from``, ``to``, their values and n,
         ``diff`` (later − earlier) with ``low``/``high``, ``p_value``,
         ``p_holm`` and ``significant`` (Holm-adjusted p below ``1 − level``).
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"period": ["Q1"] * 4 + ["Q2"] * 4, "nps": [10, 9, 8, 3, 2, 3, 9, 5],
+    ...                        "date": pd.to_datetime(["2025-01-15"] * 4 + ["2025-04-15"] * 4)})
+    >>> row = changes(survey, "nps").iloc[0]
+    >>> row["from"], row["to"], float(row["value_from"]), float(row["value_to"]), float(row["diff"])
+    ('Q1', 'Q2', 25.0, -50.0, -75.0)
     """
     rows = []
     dated = survey[survey[over].notna() & (survey[over] != "")]

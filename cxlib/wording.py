@@ -31,16 +31,19 @@ MINUS = "\u2212"
 WORD_JOINER = "\u2060"  # no line break at the dash of "38–44" or "1–5"
 
 
-# C0 and C1 control characters (tab and newline aside) and the bidirectional embeddings, overrides and isolates:
-# invisible in a report, they can only garble it or reverse what a reader sees ("\u202eevil" shows as "live").
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters (tab and newline aside), the bidirectional embeddings, overrides and isolates, and
+# the zero-width space and no-break space (U+200B, U+FEFF): invisible in a report, they can only garble it, reverse
+# what a reader sees ("\u202eevil" shows as "live") or hide a word inside another ("pay\u200bpal"). The zero-width
+# joiner (emoji) and the word joiner (the kit's own unbroken ranges) stay.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 _EQUALS_BELOW = re.compile("=[ \u00a0]*<")
 
 
 def displayable(text: object) -> str:
-    """Text from a client as a reader may be shown it: control and bidirectional-override characters removed.
+    """Text from a client as a reader may be shown it: control, bidirectional-override and zero-width space
+    characters removed.
 
     Examples
     --------

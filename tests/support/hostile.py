@@ -4,7 +4,8 @@
 ``client.toml`` (the name, period labels, labels for codes, reason-code
 labels) and into every text column of the CSVs (channels, segments,
 touchpoints, reason codes, customer ids, comments, scorecard metric names,
-mystery-shopping criteria), so each report, notebook and export the kit
+mystery-shopping criteria, the contacts export's channels, topic codes and texts,
+the components respondents), so each report, notebook and export the kit
 writes can be checked for markup that became live.
 """
 
@@ -90,15 +91,30 @@ def plant(source: Path, target: Path) -> dict[str, str]:
         _rewrite(target / "mystery_shopping.csv", lambda n, row: row.update(
             touchpoint=touchpoints.get(row["touchpoint"], row["touchpoint"]),
             criterion=f"{corpus[(n + 60) % len(corpus)]} {n}"))
-    _plant_config(target / "client.toml", corpus, {**channels, **segments}, reasons)
+    if (target / "contacts.csv").exists():
+        with (target / "contacts.csv").open(newline="", encoding="utf-8") as handle:
+            topics = _renamer([r["topic"] for r in csv.DictReader(handle) if r.get("topic")], corpus, 25)
+        _rewrite(target / "contacts.csv", lambda n, row: row.update(
+            channel=channels.get(row["channel"], f"{corpus[(n + 5) % len(corpus)][:40]} {row['channel']}"),
+            customer_id=customers.get(row["customer_id"], row["customer_id"]),
+            topic=topics.get(row["topic"], ""),
+            text=f"{corpus[(n + 35) % len(corpus)]} {row['text']}" if row["text"] else ""))
+        placed["contact_topics"] = topics  # type: ignore[assignment]
+    if (target / "components.csv").exists():
+        with (target / "components.csv").open(newline="", encoding="utf-8") as handle:
+            respondents = _renamer([r["respondent"] for r in csv.DictReader(handle)], corpus, 45)
+        _rewrite(target / "components.csv", lambda n, row: row.update(respondent=respondents[row["respondent"]]))
+    _plant_config(target / "client.toml", corpus, {**channels, **segments, **placed.get("contact_topics", {})},
+                  reasons)
     placed.update(channels=channels, segments=segments, touchpoints=touchpoints, reasons=reasons)
     return placed
 
 
 def _plant_config(toml: Path, corpus: list[str], groups: dict[str, str], reasons: dict[str, str]) -> None:
     text = toml.read_text(encoding="utf-8")
-    # the client's own [reason_codes] would be a second table of that name: drop it (its codes are renamed anyway)
-    text = re.sub(r"(?ms)^\[reason_codes\][^\n]*\n.*?(?=^\[|\Z)", "", text)
+    # the client's own [reason_codes] and [labels] would be second tables of those names: drop them (their codes are
+    # renamed anyway)
+    text = re.sub(r"(?ms)^\[(?:reason_codes|labels)\][^\n]*\n.*?(?=^\[|\Z)", "", text)
     lines = text.splitlines()
     lines = [f"name = {_toml_string(corpus[0])}" if line.startswith("name =") else line for line in lines]
     lines += ["", "[labels]"] + [f"{_toml_string(code)} = {_toml_string(corpus[(i + 30) % len(corpus)])}"
