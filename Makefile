@@ -23,9 +23,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 tests --doctest-modules cxlib
 	$(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
 
-## test-lowest: the lint, unit tests and docstring examples again in .venv-lowest, where every direct dependency is
-## the lowest version pyproject.toml allows (.ci/constraints-lowest.txt), so that the lower bounds are known to work.
-## The venv is rebuilt from scratch when either file changes, since pip would keep newer leftovers otherwise.
+## test-lowest: make test's lint, unit tests, docstring examples and nbval again in .venv-lowest, where every direct
+## dependency is the lowest version pyproject.toml allows (.ci/constraints-lowest.txt), so that the lower bounds are
+## known to work. The venv is rebuilt from scratch when either file changes, since pip would keep newer leftovers
+## otherwise.
 LOWEST       := .venv-lowest
 LOWEST_STAMP := $(LOWEST)/.installed-stamp
 
@@ -39,6 +40,7 @@ $(LOWEST_STAMP): pyproject.toml .ci/constraints-lowest.txt
 test-lowest: $(LOWEST_STAMP)
 	$(LOWEST)/bin/ruff check .
 	$(LOWEST)/bin/python -m pytest -n 2 tests --doctest-modules cxlib
+	$(LOWEST)/bin/python -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/*.ipynb
 
 ## soak: the property "check passes => run passes" over many more drawn client folders than make test draws
 SOAK_EXAMPLES ?= 60
