@@ -39,6 +39,11 @@ CSAT_SCALE = (0, 1)  # CSAT as the loader reads it: 1 satisfied, 0 not
 CES_SCALE = (int(CES_DEFAULT["min"]), int(CES_DEFAULT["max"]))
 
 
+def _ces(scales: dict[str, Any] | None) -> dict[str, Any]:
+    """The client's ``[scales.ces]`` over the usual scale."""
+    return {**CES_DEFAULT, **((scales or {}).get("ces") or {})}
+
+
 def answer_scale(metric: str, scales: dict[str, Any] | None = None) -> tuple[int, int]:
     """The answer scale a metric is read on: NPS and CSI from the contract, CSAT 0–1 (satisfied or not), CES from
     the client's ``[scales.ces]`` or the usual 1–7.
@@ -54,13 +59,13 @@ def answer_scale(metric: str, scales: dict[str, Any] | None = None) -> tuple[int
         return CSAT_SCALE
     if metric == "csi":
         return CSI_SCALE
-    ces = {**CES_DEFAULT, **((scales or {}).get("ces") or {})}
+    ces = _ces(scales)
     return int(ces["min"]), int(ces["max"])
 
 
 def ces_higher_is(scales: dict[str, Any] | None = None) -> str:
     """``"easier"`` or ``"harder"``: what a higher effort answer means for this client."""
-    return str({**CES_DEFAULT, **((scales or {}).get("ces") or {})}["higher_is"])
+    return str(_ces(scales)["higher_is"])
 
 
 def nps_group_counts(counts: Any) -> tuple[Any, Any, Any]:
