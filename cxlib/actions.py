@@ -87,7 +87,8 @@ def change_actions(table: pd.DataFrame, language: str) -> list[Action]:
     first-to-last before trend, then the smallest adjusted p) and lists the
     other metrics that changed for the worse there.
     """
-    stated = table[(table["source"] == "survey") & table["significant"] & (table["worse"].fillna(False) == True)]  # noqa: E712
+    stated = _stated(table, "survey")
+    stated = stated[stated["worse"].fillna(False).astype(bool)]
     if stated.empty:
         return []
     keys = ["metric", "kind", "from", "to"]
@@ -235,13 +236,18 @@ def written(actions: list[Action], language: str) -> pd.DataFrame:
     return table.drop(columns="rule").reset_index(drop=True)
 
 
+def _stated(table: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The claims from ``source`` the family states (significant after its adjustment); untested ones never are."""
+    return table[(table["source"] == source) & table["significant"].fillna(False).astype(bool)]
+
+
 def _family_evidence(row: pd.Series, tested: int, language: str) -> dict[str, Any]:
     return {"p": p_after(row["p_adjusted"], language), "tested": tested}
 
 
 def driver_actions(table: pd.DataFrame, drivers: pd.DataFrame | None, tested: int, language: str) -> list[Action]:
     """The key driver the family states with the largest share (a driver claim is "more than an equal share")."""
-    stated = table[(table["source"] == "drivers") & table["significant"].fillna(False).astype(bool)]
+    stated = _stated(table, "drivers")
     if stated.empty or drivers is None:
         return []
     row = stated.sort_values("value_to", ascending=False).iloc[0]
@@ -259,8 +265,8 @@ def contact_actions(table: pd.DataFrame, fcr: str, tested: int, language: str) -
     without contacts (rules ``repeat_contacts`` and ``escalated_contacts``)."""
     actions: list[Action] = []
     for history, rule in (("repeated", "repeat_contacts"), ("escalated", "escalated_contacts")):
-        stated = table[(table["source"] == "contacts") & (table["metric"] == "nps") & (table["group"] == history)
-                       & table["significant"].fillna(False).astype(bool) & (table["diff"] < 0)]
+        stated = _stated(table, "contacts")
+        stated = stated[(stated["metric"] == "nps") & (stated["group"] == history) & (stated["diff"] < 0)]
         if stated.empty:
             continue
         row = stated.iloc[0]
@@ -273,8 +279,8 @@ def contact_actions(table: pd.DataFrame, fcr: str, tested: int, language: str) -
 
 def component_actions(table: pd.DataFrame, tested: int, language: str) -> list[Action]:
     """The largest manager–staff gap the family states where managers rate the component higher."""
-    stated = table[(table["source"] == "components") & table["significant"].fillna(False).astype(bool)
-                   & (table["diff"] > 0)]
+    stated = _stated(table, "components")
+    stated = stated[stated["diff"] > 0]
     if stated.empty:
         return []
     row = stated.sort_values("diff", ascending=False).iloc[0]

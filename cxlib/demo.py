@@ -19,6 +19,7 @@ import csv
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,18 @@ def _nps_score(rng: np.random.Generator, group: str) -> int:
 
 def _survey(p: Profile, rng: np.random.Generator, customers: dict[str, list[str]],
             loyal: list[str]) -> list[dict[str, str]]:
+    rows = _respondents(p, rng, customers, loyal)
+    rows.sort(key=lambda r: r["day"])
+    survey = [_response(p, rng, number, row) for number, row in enumerate(rows, start=1)]
+    if p.pii_comment:  # a real export has a phone number in a comment now and then
+        index, text = p.pii_comment
+        survey[index]["comment"] = text
+    return survey
+
+
+def _respondents(p: Profile, rng: np.random.Generator, customers: dict[str, list[str]],
+                 loyal: list[str]) -> list[dict[str, Any]]:
+    """Who answers when, through which channel, in which NPS group and for what reason (the draws' order is fixed)."""
     rows = []
     loyal_queue = list(loyal)
     for period in range(len(p.period_labels)):
@@ -73,52 +86,49 @@ def _survey(p: Profile, rng: np.random.Generator, customers: dict[str, list[str]
                         and r["customer_id"] not in loyal]
     for row, customer_id in zip(loyal_detractors, loyal_queue):
         row["customer_id"] = customer_id
+    return rows
 
-    rows.sort(key=lambda r: r["day"])
-    survey = []
+
+def _response(p: Profile, rng: np.random.Generator, number: int, row: dict[str, Any]) -> dict[str, str]:
+    """One survey row: the scores for the respondent's group, a comment, the follow-up of a low score."""
     top_ces = len(p.ces_by_group["promoter"])
-    for number, row in enumerate(rows, start=1):
-        group, reason = row["group"], row["reason"]
-        nps = _nps_score(rng, group)
-        csi = int(rng.choice(range(1, 6), p=p.csi_by_group[group]))
-        ces = int(rng.choice(range(1, top_ces + 1), p=p.ces_by_group[group]))
-        if reason and reason == p.effort_reason:
-            ces = min(ces, int(rng.integers(1, 4)))
-        comment = ""
-        if reason and rng.random() < p.comment_chance[group]:
-            options = p.comments[reason]
-            comment = options[int(rng.integers(len(options)))][1]
-        contact_at = followed_up_at = ""
-        moment = datetime.combine(row["day"], datetime.min.time()) \
-            + timedelta(minutes=int(rng.integers(8 * 60, 20 * 60)))
-        if nps <= DETRACTOR_MAX:
-            contact_at = moment.strftime("%Y-%m-%d %H:%M")
-            chance, median, spread = p.follow_up
-            if rng.random() < chance:
-                delay = timedelta(minutes=int(np.exp(rng.normal(np.log(median), spread))))
-                followed_up_at = (moment + delay).strftime("%Y-%m-%d %H:%M")
-        stage, touchpoint = p.reason_touchpoint.get(reason, ("", ""))
-        touchpoint = p.touchpoint_by_channel.get((reason, row["channel"]), touchpoint)
-        survey.append({
-            "response_id": f"R{number:05d}",
-            "date": row["day"].isoformat(),
-            "channel": row["channel"],
-            "segment": row["segment"],
-            "customer_id": row["customer_id"],
-            "nps": str(nps),
-            "csi": "" if rng.random() < p.missing[0] else str(csi),
-            "ces": "" if rng.random() < p.missing[1] else str(ces),
-            "reason_code": reason,
-            "comment": comment,
-            "contact_at": contact_at,
-            "followed_up_at": followed_up_at,
-            "stage": stage,
-            "touchpoint": touchpoint,
-        })
-    if p.pii_comment:  # a real export has a phone number in a comment now and then
-        index, text = p.pii_comment
-        survey[index]["comment"] = text
-    return survey
+    group, reason = row["group"], row["reason"]
+    nps = _nps_score(rng, group)
+    csi = int(rng.choice(range(1, 6), p=p.csi_by_group[group]))
+    ces = int(rng.choice(range(1, top_ces + 1), p=p.ces_by_group[group]))
+    if reason and reason == p.effort_reason:
+        ces = min(ces, int(rng.integers(1, 4)))
+    comment = ""
+    if reason and rng.random() < p.comment_chance[group]:
+        options = p.comments[reason]
+        comment = options[int(rng.integers(len(options)))][1]
+    contact_at = followed_up_at = ""
+    moment = datetime.combine(row["day"], datetime.min.time()) \
+        + timedelta(minutes=int(rng.integers(8 * 60, 20 * 60)))
+    if nps <= DETRACTOR_MAX:
+        contact_at = moment.strftime("%Y-%m-%d %H:%M")
+        chance, median, spread = p.follow_up
+        if rng.random() < chance:
+            delay = timedelta(minutes=int(np.exp(rng.normal(np.log(median), spread))))
+            followed_up_at = (moment + delay).strftime("%Y-%m-%d %H:%M")
+    stage, touchpoint = p.reason_touchpoint.get(reason, ("", ""))
+    touchpoint = p.touchpoint_by_channel.get((reason, row["channel"]), touchpoint)
+    return {
+        "response_id": f"R{number:05d}",
+        "date": row["day"].isoformat(),
+        "channel": row["channel"],
+        "segment": row["segment"],
+        "customer_id": row["customer_id"],
+        "nps": str(nps),
+        "csi": "" if rng.random() < p.missing[0] else str(csi),
+        "ces": "" if rng.random() < p.missing[1] else str(ces),
+        "reason_code": reason,
+        "comment": comment,
+        "contact_at": contact_at,
+        "followed_up_at": followed_up_at,
+        "stage": stage,
+        "touchpoint": touchpoint,
+    }
 
 
 def _outage(p: Profile, survey: list[dict[str, str]], rng: np.random.Generator) -> None:

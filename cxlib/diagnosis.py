@@ -34,10 +34,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from cxlib import actions, catalog, journey, lifecycle, loyalty, scorecard, spc, voice
+from cxlib import actions, journey, lifecycle, loyalty, scorecard, spc, voice
 from cxlib import claims as claim_family
 from cxlib import components as service_components
 from cxlib import contacts as support_contacts
@@ -45,6 +44,14 @@ from cxlib import drivers as key_driver_analysis
 from cxlib import survey as survey_analysis
 from cxlib.actions import TOP_COMMENT_TOPICS, TOP_PAIN_POINTS, TOP_SCORECARD_ITEMS, Action, text  # noqa: F401
 from cxlib.client import Client
+from cxlib.diagnosis_family import (  # noqa: F401 - _weights is read as diagnosis._weights too
+    _claim_id,
+    _claim_table,
+    _difference_claim,
+    _groupings,
+    _headline,
+    _weights,
+)
 from cxlib.driver_claims import default_outcome, from_table
 from cxlib.metrics import Comparison
 from cxlib.phrases import METRIC_NAMES  # noqa: F401 - read as diagnosis.METRIC_NAMES too
@@ -115,70 +122,6 @@ class Diagnosis:
 
 CONTROL_METRICS = ("nps", "csat")  # the headline metrics charted month by month (cxlib.chapters.control)
 TOP_TIER = f"top {round(100 * loyalty.TOP_SHARE)}%"  # the claim's group, as the summary reads it back
-
-
-def _claim_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The family with the two columns tables written before it read: ``channel`` and ``p_holm``."""
-    table = table.copy()
-    survey_rows = table["source"] == "survey"
-    table["channel"] = np.where(survey_rows & (table["by"] == "channel"), table["group"],
-                                np.where(survey_rows & (table["by"] == ""), claim_family.COMPANY, ""))
-    table["p_holm"] = table["p_adjusted"]
-    return table
-
-
-def _difference_claim(comparison: Comparison, *, source: str, metric: str, by: str, group: str, worse: bool,
-                      unit: str) -> dict[str, Any]:
-    """A two-group comparison (not a change over time) as a row of the family."""
-    return {"source": source, "metric": metric, "by": by, "group": group, "kind": "difference", "from": "",
-            "to": "", "value_from": comparison.b.value, "value_to": comparison.a.value, "n_from": comparison.b.n,
-            "n_to": comparison.a.n, "diff": comparison.diff, "low": comparison.low, "high": comparison.high,
-            "p_own": comparison.p_value, "p": comparison.p_value, "worse": worse, "unit": unit,
-            "method": comparison.method}
-
-
-def _weights(table: pd.DataFrame) -> np.ndarray:
-    """Each claim's share of the error rate: ``primary_share`` for each comparison fixed in advance, the rest equal."""
-    share = float(catalog.load("report")["claims"]["primary_share"])
-    tested = pd.to_numeric(table["p"], errors="coerce").notna().to_numpy()
-    primary = (table["kind"] == "difference").to_numpy() & tested
-    others = tested & ~primary
-    if not primary.any() or not others.any() or primary.sum() * share >= 1:
-        return np.ones(len(table))
-    return np.where(primary, share, (1 - primary.sum() * share) / others.sum())
-
-
-def _groupings(survey: pd.DataFrame, language: str) -> list[str]:
-    """Why changes by channel or segment cannot be compared, one sentence each."""
-    sentences = []
-    table = claim_family.long_counts(survey, claim_family.GROUPS)
-    for column in claim_family.GROUPS:
-        if column not in table.columns:
-            sentences.append(text("no_group", language, by=column))
-            continue
-        labels = sorted(set(table[column].unique()) - {""})
-        if len(labels) == 1:
-            sentences.append(text("one_group", language, by=column, group=labels[0]))
-        elif not labels:
-            sentences.append(text("no_group", language, by=column))
-    return sentences
-
-
-def _headline(survey: pd.DataFrame, periods: list[str], language: str) -> tuple[list[str], list[str]]:
-    """The periods the headline metrics use, and the note saying why when the latest period is pooled."""
-    if not periods:
-        return [], []
-    settings = catalog.load("report")["headline"]
-    answers = claim_family.answers_by_period(survey, periods)
-    used = claim_family.headline_periods(answers, min_answers=settings["min_answers"], min_share=settings["min_share"])
-    if len(used) <= 1:
-        return used, []
-    latest = used[-1]
-    earlier = answers[answers > 0].drop(latest)
-    note = text("headline_pooled", language, latest=latest, n=int(answers[latest]),
-                typical=int(round(float(earlier.median()))) if len(earlier) else 0,
-                periods=", ".join(used), total=int(answers[used].sum()))
-    return used, [note]
 
 
 @dataclass
@@ -338,12 +281,6 @@ def _contacts_part(draft: _Draft) -> None:
     draft.skipped += list(support_contacts.gaps(client.contacts, survey, draft.language).values())
     if survey is not None:
         draft.add_claims(support_contacts.history_claims(survey, client.contacts, level=draft.level))
-
-
-def _claim_id(table: pd.DataFrame, source: str, metric: str, kind: str, group: str) -> str | None:
-    match = table[(table["source"] == source) & (table["metric"] == metric) & (table["kind"] == kind)
-                  & (table["group"] == group)]
-    return str(match["claim"].iloc[0]) if len(match) else None
 
 
 def diagnose(client: Client, *, level: float = 0.95) -> Diagnosis:

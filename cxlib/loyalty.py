@@ -10,6 +10,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -21,6 +23,18 @@ from cxlib.survey import _require_rows
 # the method's repeat buyer and most valuable customers (catalog/loyalty.toml)
 REPEAT_MIN = int(catalog.load("loyalty")["thresholds"]["repeat_min"])
 TOP_SHARE = float(catalog.load("loyalty")["thresholds"]["top_share"])
+
+
+def top_percent(group: str) -> float:
+    """The percent a value-tier claim's group names (``top 10%`` → 10.0); the method's top share when it names none.
+
+    Examples
+    --------
+    >>> top_percent("top 10%"), top_percent("most valuable") == 100 * TOP_SHARE
+    (10.0, True)
+    """
+    found = re.search(r"\d+(?:\.\d+)?", str(group))
+    return float(found.group()) if found else 100 * TOP_SHARE
 
 LOYALTY_SEGMENTS = {
     ("repeat", "promoter"): "loyal advocates",

@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -40,6 +39,7 @@ from cxlib import catalog
 from cxlib import claims as claim_family
 from cxlib import diagnosis as diagnosis_texts
 from cxlib.findings import comment_finding, control_finding, pain_point_finding, scorecard_finding, with_target
+from cxlib.loyalty import top_percent
 from cxlib.phrases import (
     amount,
     change_interval,
@@ -265,9 +265,8 @@ def _difference_findings(client: Any, result: Any, numbers: Numbers, level: str)
                                       customers=numbers.percent(claim["value_from"]),
                                       gap=amount(claim["diff"], "%", numbers), interval=interval)))
         elif claim["source"] == "customers" and claim["metric"] == "nps":
-            top = re.search(r"\d+", str(claim["group"]))
             key = "top_customers_lower" if claim["diff"] < 0 else "top_customers_higher"
-            found.append(("top", word(key, language, top=numbers.percent(float(top.group()) if top else 20),
+            found.append(("top", word(key, language, top=numbers.percent(top_percent(claim["group"])),
                                       amount=amount(claim["diff"], "points", numbers), interval=interval)))
     return found
 

@@ -246,9 +246,12 @@ def test_history_claims_by_hand():
     row = claims_table.set_index(["metric", "to"]).loc[("nps", "repeated")]
     assert (row["value_to"], row["value_from"], row["diff"]) == (0.0, 50.0, -50.0)
     assert (row["n_to"], row["n_from"]) == (12, 12) and row["worse"] and row["source"] == "contacts"
-    expected = cxlib.metrics.nps_diff([0] * 6 + [10] * 6, [10] * 9 + [0] * 3)
-    assert row["p"] == pytest.approx(expected.p_value) and row["low"] == pytest.approx(expected.low)
-    assert row["high"] == pytest.approx(expected.high)
+    # adjusted Wald by hand (MeasuringU: 3/4 added to promoters and to detractors, 1.5 to passives): repeated
+    # 6.75/15 - 6.75/15 = 0, variance 0.9; none 9.75/15 - 3.75/15 = 0.4, variance 0.9 - 0.16 = 0.74
+    se = math.sqrt(0.9 / 15 + 0.74 / 15)
+    z = stats.norm.ppf(0.975)
+    assert row["p"] == pytest.approx(2 * stats.norm.sf(0.4 / se))
+    assert (row["low"], row["high"]) == pytest.approx((100 * (-0.4 - z * se), 100 * (-0.4 + z * se)))
     # CSAT by Agresti–Caffo: one satisfied and one not added to each group: 7/14 against 13/14
     csat = claims_table.set_index(["metric", "to"]).loc[("csat", "repeated")]
     p1, p2 = 7 / 14, 13 / 14

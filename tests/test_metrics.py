@@ -458,7 +458,19 @@ def test_public_api_computes_from_the_top_level():
     assert cxlib.nps_diff((30, 50, 20), (20, 50, 30)).diff == pytest.approx(20.0)
 
 
-def test_mean_from_counts_equals_raw_mean_interval():
-    scores = [1, 2, 2, 3, 5, 5, 5, 4]
+def test_mean_from_counts_matches_scipy_and_the_adjusted_recipe_by_hand():
+    scores = [1, 2, 2, 3, 5, 5, 5, 4]  # mean 27/8 = 3.375
     counts = np.bincount(np.array(scores) - 1, minlength=5)
-    assert mean_from_counts(counts, (1, 5)) == csi(scores).__class__(**{**csi(scores).to_dict(), "metric": "mean"})
+    plain = mean_from_counts(counts, (1, 5), method="t")
+    expected = stats.t.interval(0.95, 7, loc=np.mean(scores), scale=stats.sem(scores))
+    assert (plain.value, plain.n) == (3.375, 8)
+    assert (plain.low, plain.high) == pytest.approx(expected)
+    # adjusted t: half an answer added at 1 and at 5 -> weights 1.5, 2, 1, 1, 3.5 (9 answers), centre 30/9;
+    # its spread over 9 - 1, the t quantile with the raw sample's 7 degrees of freedom; the value stays 3.375
+    weights, values = np.array([1.5, 2, 1, 1, 3.5]), np.arange(1, 6)
+    centre = 30 / 9
+    se = math.sqrt((weights * (values - centre) ** 2).sum() / 8 / 9)
+    adjusted = mean_from_counts(counts, (1, 5))
+    assert adjusted.value == 3.375 and adjusted.method == "adjusted-t"
+    assert (adjusted.low, adjusted.high) == pytest.approx(stats.t.interval(0.95, 7, loc=centre, scale=se))
+    assert csi(scores).to_dict() == {**adjusted.to_dict(), "metric": "CSI"}  # csi reads the same counts

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
 import cxlib
 from cxlib import catalog, voice
 from cxlib.client.config import schema_problems
-from cxlib.metrics import holm, share, share_diff
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = KIT_ROOT / "tests" / "fixtures" / "voice"
@@ -222,8 +224,11 @@ def test_topic_shares_by_nps_group_with_wilson_intervals():
     assert waiting.loc["detractors", ["mentions", "comments"]].tolist() == [2, 4]
     assert waiting.loc["promoters", ["mentions", "comments"]].tolist() == [2, 4]
     assert waiting.loc["all comments", ["mentions", "comments"]].tolist() == [5, 10]  # the blank one is no comment
-    expected = share(2, 4)
-    assert waiting.loc["detractors", ["share", "low", "high"]].tolist() == [expected.value, expected.low, expected.high]
+    # Wilson (statsmodels) with Brown, Cai & DasGupta's Poisson limits: two answers on either side of n = 4
+    low, high = proportion_confint(2, 4, alpha=0.05, method="wilson")
+    poisson = 0.5 * stats.chi2.ppf(0.05, 4) / 4
+    expected = [50.0, 100 * min(low, poisson), 100 * max(high, 1 - poisson)]
+    assert waiting.loc["detractors", ["share", "low", "high"]].tolist() == pytest.approx(expected)
 
 
 def test_without_nps_the_groups_are_satisfied_or_not():
@@ -237,10 +242,15 @@ def test_without_nps_the_groups_are_satisfied_or_not():
 def test_topic_comparison_is_share_diff_with_holm():
     tagged = voice.tag(SURVEY["comment"])
     table = voice.topic_comparison(SURVEY, tagged).set_index("topic")
-    test = share_diff(1, 4, 0, 4)  # price: 1 of 4 detractors' comments, none of the promoters'
+    # price: 1 of 4 detractors' comments, none of the promoters'. Newcombe's interval and the pooled z-test
+    low, high = confint_proportions_2indep(1, 4, 0, 4, method="newcomb", compare="diff")
+    p_value = proportions_ztest([1, 0], [4, 4])[1]
     assert table.loc["price_value", ["diff", "low", "high", "p_value"]].tolist() == pytest.approx(
-        [test.diff, test.low, test.high, test.p_value])
-    assert table["p_holm"].tolist() == pytest.approx(list(holm(table["p_value"])), nan_ok=True)
+        [25.0, 100 * low, 100 * high, p_value])
+    tested = table["p_value"].notna()
+    expected = pd.Series(float("nan"), index=table.index)
+    expected[tested] = multipletests(table.loc[tested, "p_value"], method="holm")[1]
+    assert table["p_holm"].tolist() == pytest.approx(expected.tolist(), nan_ok=True)
     assert (table["significant"] == (table["p_holm"] < 0.05)).all()
 
 

@@ -38,7 +38,7 @@ from babel.lists import format_list
 
 from cxlib import plots
 from cxlib.chapters import Chapter, Column, Paragraph, Section, Table, figure
-from cxlib.chapters.journey import touchpoint_words
+from cxlib.chapters.journey_words import touchpoint_words
 from cxlib.driver_claims import SOURCE, default_outcome
 from cxlib.drivers import OUTCOME_NAMES, DriverError, key_drivers
 from cxlib.wording import Numbers, Words

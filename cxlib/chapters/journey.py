@@ -27,13 +27,13 @@ from typing import Any
 import pandas as pd
 from babel.lists import format_list
 
-from cxlib import catalog, journey, plots
+from cxlib import journey, plots
 from cxlib.chapters import Bullets, Chapter, Column, Paragraph, Section, Table, figure
 from cxlib.chapters import contacts as contacts_section
+from cxlib.chapters.journey_words import KEY, _capital, _estimate, criterion_words, touchpoint_words
 from cxlib.metrics import wilson_interval
 from cxlib.wording import Numbers, Words, unbroken
 
-KEY = "journey"
 MAX_ROWS = 10        # pain points in the table; the rest are counted in a line under it
 WEAKEST_CHECKS = 3   # mystery-shopping checks named as the ones passed least often
 VISIT = "(visit)"    # cxlib.journey.mystery_scores' row for whole visits
@@ -70,40 +70,6 @@ def _level(result: Any) -> float:
     return float(result.metrics["level"].iloc[0]) if "level" in result.metrics and len(result.metrics) else 0.95
 
 
-def _capital(text: str) -> str:
-    """``online booking`` → ``Online booking``, for a table cell or a chart label."""
-    return text[:1].upper() + text[1:]
-
-
-def _own_words(client: Any, code: str) -> str | None:
-    """The client's ``[labels]`` (or the kit's words) for ``code``; None when neither has any."""
-    said = client.label(code)
-    return None if said == str(code).replace("_", " ") else said
-
-
-def touchpoint_words(client: Any, code: str) -> str:
-    """A touchpoint in the client's words: its own ``[labels]`` or the kit's words, else the journey vocabulary.
-
-    Examples
-    --------
-    >>> touchpoint_words(cxlib.load_client("data/cases/volga_bank"), "call centre")   # doctest: +SKIP
-    'Колл-центр'
-    """
-    return _own_words(client, code) or journey.touchpoint_name(str(code), client.language).replace("_", " ")
-
-
-def criterion_words(client: Any, text: str) -> str:
-    """A mystery-shopping check in the client's words, else the chapter's ``[criteria]``, else as written.
-
-    Examples
-    --------
-    >>> criterion_words(cxlib.load_client("data/cases/volga_bank"), "fees explained in full")   # doctest: +SKIP
-    'Комиссии объяснены полностью'
-    """
-    known = catalog.load(f"chapters/{KEY}")["criteria"].get(str(text), {})
-    return _capital(_own_words(client, text) or known.get(client.language, str(text)))
-
-
 def _named(context: _Context, table: pd.DataFrame) -> pd.DataFrame:
     """The table with its touchpoints in the client's words: ``said`` in a sentence, ``name`` in a table or chart.
 
@@ -117,21 +83,6 @@ def _named(context: _Context, table: pd.DataFrame) -> pd.DataFrame:
         said = [f"{words} ({client.label(channel)})" if double else words
                 for words, channel, double in zip(said, table["channel"], twice, strict=True)]
     return table.assign(said=said, name=[_capital(words) for words in said])
-
-
-def _estimate(numbers: Numbers, value: float, low: float, high: float, decimals: int = 0, *,
-              percent: bool = False) -> str:
-    """``57% (53–61)`` or ``2.3 (1.8–3.0)``, kept on one line; a dash when unknown.
-
-    Examples
-    --------
-    >>> _estimate(Numbers("ru"), 2.34, 1.8, 3.01, 1)
-    '2,3 (1,8\u2060–\u20603,0)'
-    """
-    if pd.isna(value):
-        return "–"
-    shown = numbers.percent(value) if percent else numbers.number(value, decimals)
-    return unbroken(f"{shown} {numbers.interval(low, high, decimals)}".strip())
 
 
 # --------------------------------------------------------------------------- the funnel

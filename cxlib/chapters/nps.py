@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,8 @@ from cxlib import plots
 from cxlib import survey as survey_analysis
 from cxlib.chapters import Chapter, Column, Figure, Paragraph, Section, Table, figure
 from cxlib.chapters.control import control_sections
+from cxlib.chapters.loyalty import closed_loop_section, loyalty_section
+from cxlib.loyalty import top_percent
 from cxlib.phrases import (
     METRIC_NAMES,
     amount,
@@ -94,7 +95,7 @@ def build(client: Any, result: Any) -> Chapter:
                    client.config["scales"])
     sections = [_metric_section(ctx, metric, first=i == 0) for i, metric in enumerate(metrics)]
     sections += control_sections(client, result)  # month by month: special causes, judged within the family
-    sections += [_claims_section(ctx), _loyalty_section(ctx), _closed_loop_section(ctx)]
+    sections += [_claims_section(ctx), loyalty_section(ctx), closed_loop_section(ctx)]
     title = words("title", metrics=format_list([METRIC_NAMES[m] for m in metrics], locale=client.language))
     answered = [m for m in metrics if _headline_row(ctx, m)["n"]]  # a question not asked lately cannot lead
     return Chapter(KEY, title, lead=unbroken(_lead(ctx, (answered or metrics)[0])), sections=sections)
@@ -149,8 +150,7 @@ def _stated(claims: pd.DataFrame) -> pd.DataFrame:
 
 def _top_share(ctx: _Context, claim: pd.Series) -> str:
     """``20%`` from the value-tier claim's group (``top 20%``)."""
-    found = re.search(r"\d+", str(claim["group"]))
-    return ctx.numbers.percent(float(found.group()) if found else 20)
+    return ctx.numbers.percent(top_percent(claim["group"]))
 
 
 def _claim_sentence(ctx: _Context, claim: pd.Series) -> str:
@@ -351,56 +351,3 @@ def _claim_row(ctx: _Context, claim: pd.Series) -> list[str]:
     change = f"{_signed(ctx, claim['diff'], decimals)} {numbers.interval(claim['low'], claim['high'], decimals)}"
     what = words("worse" if bool(claim["worse"]) else "better", what=what)
     return [what, when, values, change.strip(), ctx.numbers.p_value(float(claim["p_adjusted"]))]
-
-
-# --------------------------------------------------------------------------- loyalty and the closed loop
-
-
-def _loyalty_section(ctx: _Context) -> Section:
-    """The behaviour × attitude matrix, and each group's share of customers and of revenue, in the client's words."""
-    heading, loyalty = ctx.words("loyalty_heading"), ctx.result.loyalty
-    if loyalty is None or not len(loyalty):
-        client = ctx.client
-        missing = next((key for need, key in (("customers", "customers"), ("rows", "rows"), ("nps", "nps"),
-                                              ("customer_id", "ids")) if client.lacks(need)), "ids")
-        return Section(heading, [Paragraph(ctx.words(f"loyalty_no_{missing}"))])
-    named = loyalty.assign(segment=loyalty["segment"].map(lambda s: ctx.words(s.replace(" ", "_"))))
-    numbers = ctx.numbers
-    intro = ctx.words("loyalty_intro", answered=numbers.number(int(loyalty["customers"].sum())),
-                      missing=numbers.number(int(loyalty.attrs.get("not_answered", 0))))
-    fig, ax = plt.subplots(figsize=(7.0, 3.6))
-    plots.loyalty_matrix(loyalty, language=ctx.language, ax=ax)  # the chart names the groups from their codes
-    chart = figure(fig, alt=ctx.words("alt_loyalty"), caption=ctx.words("loyalty_caption"))
-    columns = [Column(ctx.words("col_loyalty_group")), Column(ctx.words("col_kind")),
-               Column(ctx.words("col_customers"), True), Column(ctx.words("col_share"), True),
-               Column(ctx.words("col_revenue"), True)]
-    rows = [[r["segment"], ctx.words("kind", behaviour=ctx.words(r["behaviour"]), attitude=ctx.words(r["attitude"])),
-             numbers.number(int(r["customers"])),
-             unbroken(f"{numbers.percent(r['share'])} {numbers.interval(r['low'], r['high'])}".strip()),
-             numbers.percent(r["revenue_share"])] for _, r in named.iterrows()]
-    table = Table(columns, rows, caption=ctx.words("loyalty_table", level=ctx.level_text))
-    return Section(heading, [Paragraph(intro), chart, table])
-
-
-def _closed_loop_section(ctx: _Context) -> Section:
-    """How many low scores were followed up within the hour, with the share's interval and n."""
-    heading, loop, client = ctx.words("closed_heading"), ctx.result.closed_loop, ctx.client
-    for need, key in (("rows", "closed_no_rows"), ("nps", "closed_no_nps"), ("followed_up_at", "closed_no_times")):
-        if client.lacks(need):
-            return Section(heading, [Paragraph(ctx.words(key))])
-    if loop is None or not len(loop) or not int(loop.iloc[0]["low_scores"]):
-        return Section(heading, [Paragraph(ctx.words("closed_none_low"))])
-    row, numbers = loop.iloc[0], ctx.numbers
-    timed = int(row["low_scores"] - row["untimed"])
-    places = 1 if round(row["low"]) == round(row["high"]) else 0  # "(0–0.2)", not "(0–0)"
-    texts = [ctx.words("closed_share", low=numbers.number(int(row["low_scores"])),
-                       on_time=numbers.number(int(row["on_time"])), share=numbers.percent(row["share"]),
-                       interval=numbers.interval(row["low"], row["high"], places),
-                       timed=numbers.number(timed))]
-    if int(row["followed_up"]):
-        texts.append(ctx.words("closed_followed", followed=numbers.number(int(row["followed_up"])),
-                               hours=numbers.number(row["median_hours"], 1),
-                               never=numbers.number(timed - int(row["followed_up"]))))
-    if int(row["untimed"]):
-        texts.append(ctx.words("closed_untimed", untimed=numbers.number(int(row["untimed"]))))
-    return Section(heading, [Paragraph(unbroken(" ".join(texts)))])
