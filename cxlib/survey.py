@@ -281,7 +281,7 @@ LOW_SCORE_MAX = {"nps": DETRACTOR_MAX, "csi": 2}
 
 
 def reasons(survey: pd.DataFrame, *, score: str = "nps", low_max: int | None = None, reason: str = "reason_code",
-            language: str = "en", level: float = 0.95) -> pd.DataFrame:
+            language: str = "en", level: float = 0.95, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Why customers give low scores: each reason's share among low scores against its share among the others.
 
     A reason *drives* low scores when it is significantly more common among
@@ -289,13 +289,20 @@ def reasons(survey: pd.DataFrame, *, score: str = "nps", low_max: int | None = N
     no reason are a row of their own, not dropped.
 
     ``low_max`` is the highest low score: by default 6 for NPS (detractors)
-    and 2 for CSI.
+    and 2 for CSI. ``labels`` names the client's own codes (``client.toml``
+    ``[reason_codes]``) over the kit's list; a code neither names is shown as written.
 
     Returns
     -------
     DataFrame
         One row per reason: ``reason``, ``label``, ``count_low``, ``share_low``
         with ``low``/``high`` (Wilson), ``share_other``, ``diff``, ``p_holm``, ``drives``.
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"nps": [2, 3, 9, 10], "reason_code": ["premises", "", "premises", "long_wait"]})
+    >>> reasons(answers, labels={"premises": "Premises and parking"}, language="ru")["label"].tolist()
+    ['Premises and parking', '(причина не указана)', 'Долгое ожидание']
     """
     _require_rows(survey, "The reasons behind low scores")
     if low_max is None:
@@ -306,8 +313,8 @@ def reasons(survey: pd.DataFrame, *, score: str = "nps", low_max: int | None = N
     is_low = answered[score] <= low_max
     codes = answered[reason].fillna("").astype(str)
     low, other = codes[is_low], codes[~is_low]
-    labels = {r["code"]: catalog.label(r, language, "label") for r in catalog.reason_codes()}
-    labels[""] = "(no reason given)"
+    labels = {**{r["code"]: catalog.label(r, language, "label") for r in catalog.reason_codes()}, **(labels or {}),
+              "": catalog.label(catalog.load("reasons")["unstated"], language, "label")}
     rows = []
     for code in sorted(set(low) | set(other), key=lambda c: (c == "", c)):
         k_low, k_other = int((low == code).sum()), int((other == code).sum())

@@ -87,6 +87,16 @@ def test_reasons_keep_blank_reasons_as_a_row():
     assert table["count_low"].sum() == 2
 
 
+def test_reasons_name_the_clients_own_codes_in_its_language():
+    client = cxlib.load_client(Path(__file__).resolve().parents[1] / "data" / "cases" / "volga_bank")
+    own = client.config["reason_codes"]
+    table = cxlib.reasons(client.survey, language="ru", labels=own).set_index("reason")
+    assert table.loc["paperwork", "label"] == own["paperwork"] == "Слишком много документов и визитов"
+    assert table.loc["", "label"] == "(причина не указана)"
+    assert table["label"].str.contains("[а-яё]", case=False).all()  # no code left as written, no English
+    assert cxlib.reasons(client.survey).set_index("reason").loc["paperwork", "label"] == "paperwork"  # none given
+
+
 def test_loyalty_matrix_partitions_answering_customers():
     survey = tiny_survey()
     customers = pd.DataFrame({"customer_id": ["A", "B", "C", "D", "E"], "revenue_12m": [100.0, 50, 25, 25, 10],
