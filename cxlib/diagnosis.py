@@ -138,6 +138,10 @@ class _Draft:
     def language(self) -> str:
         return self.client.language
 
+    def lacking(self, need: str) -> None:
+        """Say, in the client's language, why what needs ``need`` (a file, rows) is skipped."""
+        self.skipped.append(self.client.lacks(need) or need)
+
     def add_claims(self, rows: pd.DataFrame) -> None:
         if len(rows):
             self.claims += rows.to_dict("records")
@@ -146,7 +150,7 @@ class _Draft:
 def _lifecycle_part(draft: _Draft) -> Any:
     client = draft.client
     if not len(client.lifecycle):
-        draft.skipped.append("lifecycle stage: lifecycle.csv not supplied")
+        draft.lacking("lifecycle")
         return None
     stage_result = lifecycle.diagnose(client.lifecycle, client.config, language=draft.language)
     draft.actions += actions.mandate_actions(stage_result)
@@ -171,7 +175,7 @@ def _drivers_part(draft: _Draft) -> pd.DataFrame | None:
 def _journey_part(draft: _Draft, drivers: pd.DataFrame | None) -> pd.DataFrame:
     client, level, language = draft.client, draft.level, draft.language
     if not len(client.journey):
-        draft.skipped.append("customer journey: journey.csv not supplied")
+        draft.lacking("journey")
         return pd.DataFrame()
     measured = journey.touchpoints(client.journey, level=level, language=language)
     links = journey.survey_links(client.survey, level=level, language=language) if client.has_rows else None
@@ -213,7 +217,7 @@ def _customers_part(draft: _Draft, present: list[str]) -> tuple[pd.DataFrame, pd
     survey = client.answers
     loop = survey_analysis.closed_loop(survey, by=None, level=level) if client.has_rows else pd.DataFrame()
     if not client.has_rows:
-        draft.skipped.append("reasons, closed loop, loyalty and value: they need one row per response (survey.csv)")
+        draft.skipped.append(text("no_rows", draft.language))
     matrix, value = pd.DataFrame(), None
     if len(client.customers) and client.has_rows and "nps" in present:
         matrix = loyalty.loyalty_matrix(survey, client.customers, level=level)
@@ -221,7 +225,7 @@ def _customers_part(draft: _Draft, present: list[str]) -> tuple[pd.DataFrame, pd
         draft.claims.append(_difference_claim(value[0], source="customers", metric="nps", by="value tier",
                                               group=TOP_TIER, worse=bool(value[0].diff < 0), unit="points"))
     elif not len(client.customers):
-        draft.skipped.append("loyalty and value: customers.csv not supplied")
+        draft.lacking("customers")
     return loop, matrix, value
 
 
