@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from cxlib import catalog
+from cxlib.loyalty import REPEAT_MIN
 from cxlib.metrics import METHOD_NAMES, interval_from_value, share
 
 
@@ -81,7 +82,7 @@ def derive(survey: pd.DataFrame, customers: pd.DataFrame, mystery_shopping: pd.D
         last = periods[-1]
         total = len(customers)
         churned = int(customers["churned"].astype(bool).sum())
-        repeat = int((customers["purchases_12m"] >= 2).sum())
+        repeat = int((customers["purchases_12m"] >= REPEAT_MIN).sum())
         revenue = customers["revenue_12m"].to_numpy(dtype=float)
         churn, again = share(churned, total, level=level), share(repeat, total, level=level)
         half = stats.t.ppf(0.5 + level / 2, total - 1) * revenue.std(ddof=1) / math.sqrt(total) if total > 1 else np.nan

@@ -1,11 +1,13 @@
 """One source for each rule: a number the catalogue holds is not written again as a literal in the code.
 
-The code is read as syntax (``ast``), not as text, so comments and docstrings may quote the numbers. Three rules:
+The code is read as syntax (``ast``), not as text, so comments and docstrings may quote the numbers. Four rules:
 
 * The NPS cut points (``catalog/scales.toml``): no comparison of a score with 6, 7, 8 or 9 and no slice of score
   counts at 7 or 9 outside :mod:`cxlib.scales`, which reads them; code calls ``nps_group_counts``/``nps_group``.
 * The answer scales: no tuple ``(0, 10)`` (NPS), ``(1, 7)`` (the usual CES) or ``(1, 5)`` (CSI) as a default or a
   comparison outside :mod:`cxlib.scales`; code calls ``answer_scale``.
+* The repeat buyer (``catalog/loyalty.toml``): no comparison of purchases with its minimum outside
+  :mod:`cxlib.loyalty`, which reads it; code takes ``loyalty.REPEAT_MIN``.
 * Every threshold, setting and cut point under a rule table of the catalogue (``[thresholds]``, ``[scoring]``,
   ``[settings]``, ...): no ``.get("<key>", <its value>)`` fallback and no parameter ``<key>=<its value>``
   default, which would keep working, unseen, after the catalogue changes. The confidence ``level`` is exempt: every
@@ -21,7 +23,7 @@ import tomllib
 from collections import defaultdict
 from pathlib import Path
 
-from cxlib import scales
+from cxlib import loyalty, scales
 
 CXLIB = Path(__file__).resolve().parents[1] / "cxlib"
 RULE_TABLES = {"thresholds", "scoring", "settings", "priority", "headline", "claims", "status", "matching", "nps",
@@ -30,12 +32,13 @@ EXEMPT_KEYS = {"level"}
 CUT_POINTS = {scales.DETRACTOR_MAX, scales.DETRACTOR_MAX + 1, scales.PROMOTER_MIN - 1, scales.PROMOTER_MIN}
 COUNT_SLICES = {scales.DETRACTOR_MAX + 1, scales.PROMOTER_MIN}
 SCORE_WORDS = ("nps", "score", "latest", "recommend")
+COUNT_RULES = {"purchases": {loyalty.REPEAT_MIN, loyalty.REPEAT_MIN - 1}}  # >= 2 or > 1: the same rule
 SCALES = {scales.NPS_SCALE, scales.CSI_SCALE, scales.answer_scale("ces")}
 
 
 def _modules() -> list[tuple[Path, ast.Module]]:
     return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(CXLIB.rglob("*.py"))
-            if path.name != "scales.py"]
+            if path.name not in ("scales.py", "loyalty.py")]
 
 
 def _number(node: ast.AST) -> float | None:
@@ -75,6 +78,9 @@ def _cut_point_uses(path: Path, tree: ast.Module) -> list[str]:
             text = ast.unparse(node).lower()
             if any(_number(o) in CUT_POINTS for o in operands) and any(w in text for w in SCORE_WORDS):
                 found.append(_where(path, node, f"an NPS cut point in `{ast.unparse(node)}`"))
+            for word, values in COUNT_RULES.items():
+                if word in text and any(_number(o) in values for o in operands):
+                    found.append(_where(path, node, f"the catalogue's minimum {word} in `{ast.unparse(node)}`"))
         elif isinstance(node, ast.Slice):
             if {_number(b) for b in (node.lower, node.upper) if b is not None} & COUNT_SLICES:
                 found.append(_where(path, node, f"score counts sliced at a cut point `{ast.unparse(node)}`"))
@@ -127,8 +133,9 @@ def test_the_rules_are_read_from_the_catalogue_not_written_again():
 def test_the_check_sees_what_it_should():
     """Each rule catches its own example, so a silent test cannot pass."""
     rules = {"typo_min_length": {6}, "min_answers": {30}}
-    caught = _cut_point_uses(Path(CXLIB / "x.py"), ast.parse("d = (nps <= 6).sum()\np = counts[9:].sum()"))
-    assert len(caught) == 2
+    code = "d = (nps <= 6).sum()\np = counts[9:].sum()\nr = (customers['purchases_12m'] >= 2).sum()"
+    caught = _cut_point_uses(Path(CXLIB / "x.py"), ast.parse(code))
+    assert len(caught) == 3
     assert len(_scale_uses(Path(CXLIB / "x.py"), ast.parse("def f(scale=(1, 7)): pass"))) == 1
     code = "a = settings.get('typo_min_length', 6)\ndef f(min_answers: int = 30): pass\nb = s.get('other', 6)"
     assert len(_default_uses(Path(CXLIB / "x.py"), ast.parse(code), rules)) == 2
