@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -166,9 +166,18 @@ class Hit:
 
 @dataclass
 class Matcher:
-    """The compiled word lists of a set of topics in one language (see :func:`compile_topics`)."""
+    """The compiled word lists of a set of topics in one language (see :func:`compile_topics`).
+
+    The matching settings have no defaults here: they are the catalogue's ``[matching]``, passed in.
+    """
 
     keys: list[str]
+    _: KW_ONLY
+    gap: int
+    typo_min_length: int
+    substitute_length: int
+    negation_window: int
+    short_stem: int
     entries: list[tuple[int, str, tuple[int, ...], bool]] = field(default_factory=list)
     stems: dict[str, int] = field(default_factory=dict)
     short: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -182,11 +191,6 @@ class Matcher:
     negators: frozenset[str] = frozenset()
     joiners: frozenset[str] = frozenset()
     not_typos: frozenset[str] = frozenset()
-    gap: int = 2
-    typo_min_length: int = 6
-    substitute_length: int = 9
-    negation_window: int = 3
-    short_stem: int = 3
     _seen: dict[str, tuple[frozenset[int], bool]] = field(default_factory=dict)
 
     def _part(self, word: str) -> int:

@@ -9,9 +9,10 @@ The code is read as syntax (``ast``), not as text, so comments and docstrings ma
 * The repeat buyer (``catalog/loyalty.toml``): no comparison of purchases with its minimum outside
   :mod:`cxlib.loyalty`, which reads it; code takes ``loyalty.REPEAT_MIN``.
 * Every threshold, setting and cut point under a rule table of the catalogue (``[thresholds]``, ``[scoring]``,
-  ``[settings]``, ...): no ``.get("<key>", <its value>)`` fallback and no parameter ``<key>=<its value>``
-  default, which would keep working, unseen, after the catalogue changes. The confidence ``level`` is exempt: every
-  statistic takes it as scipy's functions take ``confidence_level``, and the report passes its own.
+  ``[settings]``, ...): no ``.get("<key>", <its value>)`` fallback and no parameter (or dataclass field)
+  ``<key>=<its value>`` default, which would keep working, unseen, after the catalogue changes. The confidence
+  ``level`` is exempt: every statistic takes it as scipy's functions take ``confidence_level``, and the report
+  passes its own.
 
 A failure names the file, line and rule; the fix is to read the catalogue (or ``cxlib.scales``) there.
 """
@@ -118,6 +119,12 @@ def _default_uses(path: Path, tree: ast.Module, rules: dict[str, set[float]]) ->
             for argument, default in pairs:
                 if argument.arg in rules and _number(default) in rules[argument.arg]:
                     found.append(_where(path, default, f"the catalogue's {argument.arg} as a default"))
+        elif isinstance(node, ast.ClassDef):  # a dataclass field's default is a parameter's default too
+            for statement in node.body:
+                if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
+                        and statement.value is not None and statement.target.id in rules \
+                        and _number(statement.value) in rules[statement.target.id]:
+                    found.append(_where(path, statement, f"the catalogue's {statement.target.id} as a field default"))
     return found
 
 
@@ -137,5 +144,6 @@ def test_the_check_sees_what_it_should():
     caught = _cut_point_uses(Path(CXLIB / "x.py"), ast.parse(code))
     assert len(caught) == 3
     assert len(_scale_uses(Path(CXLIB / "x.py"), ast.parse("def f(scale=(1, 7)): pass"))) == 1
-    code = "a = settings.get('typo_min_length', 6)\ndef f(min_answers: int = 30): pass\nb = s.get('other', 6)"
-    assert len(_default_uses(Path(CXLIB / "x.py"), ast.parse(code), rules)) == 2
+    code = ("a = settings.get('typo_min_length', 6)\ndef f(min_answers: int = 30): pass\nb = s.get('other', 6)\n"
+            "class M:\n    typo_min_length: int = 6\n    other: int = 6")
+    assert len(_default_uses(Path(CXLIB / "x.py"), ast.parse(code), rules)) == 3
