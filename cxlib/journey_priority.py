@@ -209,8 +209,8 @@ def _quadrants(importance: pd.Series, satisfied: pd.Series, language: str) -> np
     return np.select(
         [satisfied.isna() | importance.isna(), high_importance & ~high_performance,
          high_importance & high_performance, ~high_importance & ~high_performance],
-        [word("unknown", language), "concentrate here", "keep up the good work", "low priority"],
-        "possible overkill")
+        [word(key, language) for key in ("unknown", "concentrate_here", "keep_up", "low_priority")],
+        word("possible_overkill", language))
 
 
 def importance_performance(measured: pd.DataFrame, survey: pd.DataFrame, language: str = "en", *,

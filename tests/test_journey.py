@@ -566,6 +566,8 @@ def test_importance_from_key_drivers_by_hand():
                                            "handover": "keep up the good work", "reminder": "unknown"}
     assert table.attrs["basis"] == "drivers" and table.attrs["why"] == ""
     assert "NPS" in table.attrs["basis_note"] and "400" in table.attrs["basis_note"]
+    russian = journey.importance_performance(measured, pd.DataFrame(), drivers=DRIVERS, language="ru")
+    assert russian["quadrant"].tolist() == ["низкий приоритет", "так держать", "так держать", "неизвестно"]
 
 
 def test_priority_impact_from_key_drivers_by_hand():
