@@ -361,6 +361,8 @@ def build_summary(client: Any, result: Any) -> Summary:
                                                    "recommendations_heading", "findings_none",
                                                    "recommendations_none")}
     tiles = _tiles(client, result, numbers)
+    if not tiles:  # "beyond the figures above" only where there are figures above
+        words["findings_none"] = word("findings_none_bare", language)
     note = word("kpi_note", language, period=numbers.periods(headline), level=level) if tiles and headline else ""
     note = note[:1].upper() + note[1:]  # an undated survey's one period is "all answers"
     for tile in tiles:

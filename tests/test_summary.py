@@ -234,6 +234,15 @@ def test_survey_only_client(survey_only):
     assert "changes over time" in summary.not_assessed and "CES" in summary.not_assessed
 
 
+def test_a_survey_of_comments_alone_claims_no_figures_above(tmp_path):
+    (tmp_path / "client.toml").write_text('name = "Words only"\nlanguage = "ru"\n', encoding="utf-8")
+    (tmp_path / "survey.csv").write_text("response_id,comment\nr1,Долго ждал\nr2,Всё хорошо\n", encoding="utf-8")
+    client = cxlib.load_client(tmp_path)
+    summary = build_summary(client, cxlib.diagnosis.diagnose(client))
+    assert summary.tiles == [] and summary.findings == []
+    assert summary.words["findings_none"] == "Данные не позволяют сделать выводов."  # no "figures above" to go beyond
+
+
 def test_client_text_is_escaped(demo_copy):
     toml = (demo_copy / "client.toml").read_text(encoding="utf-8")
     (demo_copy / "client.toml").write_text(toml.replace('"Motorline Service"', '"<img src=x onerror=alert(1)> & Co"'),
