@@ -207,7 +207,8 @@ def _survey_part(draft: _Draft) -> tuple[list[str], pd.DataFrame, pd.DataFrame, 
         draft.skipped += _groupings(survey, language)
     untested = int(found["p"].isna().sum())
     if untested:
-        draft.skipped.append(text("untested", language, count=untested, total=len(found)))
+        draft.skipped.append(text("untested", language, count=untested, total=len(found),
+                                  min=claim_family.MIN_ANSWERS))
     return present, metrics, found, headline, notes
 
 

@@ -28,6 +28,13 @@ The procedure, in three parts:
   degrees of freedom, since periods of a few answers only estimate their
   standard errors (taken as known, 10.6% of trends through four periods of
   three answers were "significant" at 5% when nothing changed; now 4.5%).
+* **Enough answers to compare.** A period is compared only where the group
+  (and the rest of the company) holds at least ``[claims] min_answers`` (30)
+  answers in it; a trend leaves thinner periods out, and what is left untested
+  is counted in one sentence. The tests' approximations hold far into the
+  tail, where Holm's threshold over hundreds of claims sits, only from about
+  there: 60 channels of 8 answers a period gave false claims in 6.5% of
+  simulated reports when tested from two answers, 1.3% with the minimum.
 * **Attribution by interaction.** A change is named as a group's (a channel's,
   a segment's) only when the group changed *and* its change differs from the
   change of all other answers (``group's change − rest's change``, its SE from
@@ -94,6 +101,7 @@ from cxlib.claims.schema import (
     KINDS,
     METHODS,
     METRICS,
+    MIN_ANSWERS,
     MIN_PERIODS,
     TREND_METHOD,
     higher_is_better,
@@ -104,7 +112,7 @@ from cxlib.claims.trend import Trend, weighted_trend
 from cxlib.claims.trend import _trend_arrays as _trend_arrays
 from cxlib.scales import CSI_SATISFIED
 
-__all__ = ["COLUMNS", "COMPANY", "CSI_SATISFIED", "GROUPS", "KINDS", "METHODS", "METRICS", "MIN_PERIODS",
-           "TREND_METHOD", "Contrast", "Trend", "adjust", "answered", "answers_by_period", "collect", "contrast",
-           "family", "headline_periods", "higher_is_better", "interaction", "long_counts", "scale_of",
+__all__ = ["COLUMNS", "COMPANY", "CSI_SATISFIED", "GROUPS", "KINDS", "METHODS", "METRICS", "MIN_ANSWERS",
+           "MIN_PERIODS", "TREND_METHOD", "Contrast", "Trend", "adjust", "answered", "answers_by_period", "collect",
+           "contrast", "family", "headline_periods", "higher_is_better", "interaction", "long_counts", "scale_of",
            "weighted_holm", "weighted_trend"]

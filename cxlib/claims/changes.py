@@ -21,6 +21,7 @@ from cxlib.claims.schema import (
     KINDS,
     METHODS,
     METRICS,
+    MIN_ANSWERS,
     MIN_PERIODS,
     TREND_METHOD,
     _unit,
@@ -40,14 +41,16 @@ def _pairs(count: int, kinds: Sequence[str]) -> list[tuple[str, int, int]]:
 
 def _block(metric: str, by: np.ndarray, labels: np.ndarray, own: np.ndarray, rest: np.ndarray, *,
            periods: list[str], kinds: Sequence[str], level: float, scale: tuple[int, int], better_up: bool,
-           unit: str, min_periods: int) -> list[dict[str, np.ndarray]]:
+           unit: str, min_periods: int, min_answers: int) -> list[dict[str, np.ndarray]]:
     """The claims of one metric for a set of groups (rows of ``own``), each against ``rest`` (company rows: ``by`` "").
 
     Each claim is kept as estimates (``centre``, ``se``, ``df`` of the change
     and of the change against the rest's); :func:`_tests` turns all of them
-    into intervals and p-values at once.
+    into intervals and p-values at once. A cell of fewer than ``min_answers``
+    answers has no standard error, so what needs it is left untested.
     """
-    mine, others = _estimates(metric, own, scale), _estimates(metric, rest, scale)
+    mine, others = _thinned(_estimates(metric, own, scale), min_answers), \
+        _thinned(_estimates(metric, rest, scale), min_answers)
     rows = np.arange(len(labels))
     grouped = by != ""
     named = np.array(periods + [""], dtype=object)  # index -1: no period
@@ -78,6 +81,11 @@ def _block(metric: str, by: np.ndarray, labels: np.ndarray, own: np.ndarray, res
         trend, change, versus = _trend_changes(mine, others, len(periods), level, min_periods)
         blocks.append(columns("trend", trend["first"], trend["last"], change, versus, trend["span"]))
     return blocks
+
+
+def _thinned(estimates: dict[str, np.ndarray], min_answers: int) -> dict[str, np.ndarray]:
+    """The cells' estimates with no variance where a cell holds fewer than ``min_answers`` answers."""
+    return {**estimates, "variance": np.where(estimates["n"] < min_answers, np.nan, estimates["variance"])}
 
 
 def _at(estimates: dict[str, np.ndarray], t: int) -> dict[str, np.ndarray]:
@@ -149,7 +157,8 @@ def _groupings(table: dict[str, np.ndarray], by: Sequence[str]) -> list[tuple[st
 
 def _metric_blocks(metric: str, table: dict[str, np.ndarray], period_code: np.ndarray,
                    groupings: list[tuple[str, list[str], np.ndarray]], *, periods: list[str], kinds: Sequence[str],
-                   level: float, scales: dict[str, Any] | None, min_periods: int) -> list[dict[str, np.ndarray]]:
+                   level: float, scales: dict[str, Any] | None, min_periods: int,
+                   min_answers: int) -> list[dict[str, np.ndarray]]:
     """The claims of one metric: its counts company-wide and in each group (each against the rest), then :func:`_block`.
 
     No rows when the metric has no answers in the periods; an answer off the metric's scale raises ``ValueError``.
@@ -167,7 +176,7 @@ def _metric_blocks(metric: str, table: dict[str, np.ndarray], period_code: np.nd
     weights = np.where(rows, answers, 0.0)
     settings = dict(periods=periods, kinds=kinds, level=level, scale=scale,
                     better_up=higher_is_better(metric, scales), unit=_unit(metric, scales),
-                    min_periods=min_periods)
+                    min_periods=min_periods, min_answers=min_answers)
     company = _histogram(np.zeros(len(at), dtype=int), period_code, at, weights, (1, len(periods), width))
     owns, rests, bys, labels = [company], [np.zeros_like(company)], [""], [COMPANY]
     for column, named, code in groupings:
@@ -182,7 +191,7 @@ def _metric_blocks(metric: str, table: dict[str, np.ndarray], period_code: np.nd
 
 def collect(survey: pd.DataFrame, metrics: Sequence[str] = METRICS, *, by: Sequence[str] = GROUPS,
             periods: Sequence[str] | None = None, kinds: Sequence[str] = KINDS, scales: dict[str, Any] | None = None,
-            level: float = 0.95, min_periods: int = MIN_PERIODS) -> pd.DataFrame:
+            level: float = 0.95, min_periods: int = MIN_PERIODS, min_answers: int = MIN_ANSWERS) -> pd.DataFrame:
     """Every change of every metric, company-wide and by group, tested but not yet adjusted.
 
     Parameters
@@ -206,6 +215,9 @@ def collect(survey: pd.DataFrame, metrics: Sequence[str] = METRICS, *, by: Seque
         ``client.config["scales"]`` (the CES scale and its direction).
     min_periods : int
         Periods a trend needs (at least 3).
+    min_answers : int
+        Answers a period needs, in the group and in the rest, to be compared (``[claims] min_answers`` in
+        ``report.toml``); a trend leaves thinner periods out.
 
     Returns
     -------
@@ -219,7 +231,7 @@ def collect(survey: pd.DataFrame, metrics: Sequence[str] = METRICS, *, by: Seque
         ``vs_rest_low``/``vs_rest_high`` and ``p_vs_rest``, ``p`` (the claim's
         p-value: the change's own, or for a group the larger of the two, and 1
         when they point different ways), ``worse`` (the change points the bad
-        way), ``unit``, ``method``. ``p`` is NaN when a cell has too few answers.
+        way), ``unit``, ``method``. ``p`` is NaN when a cell has too few answers (fewer than ``min_answers``).
     """
     unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown:
@@ -233,7 +245,7 @@ def collect(survey: pd.DataFrame, metrics: Sequence[str] = METRICS, *, by: Seque
         if metric not in METRICS:
             raise ValueError(f"metrics must be among {', '.join(METRICS)}; got {metric!r}")
         blocks += _metric_blocks(metric, table, period_code, groupings, periods=periods, kinds=kinds, level=level,
-                                 scales=scales, min_periods=min_periods)
+                                 scales=scales, min_periods=min_periods, min_answers=min_answers)
     if not blocks:
         return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS})
     return _tests({column: np.concatenate([block[column] for block in blocks]) for column in blocks[0]}, level)

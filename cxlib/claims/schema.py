@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxlib import catalog
 from cxlib.scales import answer_scale, ces_higher_is
 
 METRICS = ("nps", "csat", "csi", "ces")
@@ -15,6 +16,7 @@ KINDS = ("period-on-period", "first-to-last", "trend")
 COMPANY = "(all)"
 GROUPS = ("channel", "segment")
 MIN_PERIODS = 3     # a trend needs three periods; with two, first-to-last is the period-on-period change
+MIN_ANSWERS = int(catalog.load("report")["claims"]["min_answers"])  # a period's answers in a group, to be compared
 COLUMNS = ["source", "metric", "by", "group", "kind", "from", "to", "value_from", "value_to", "n_from", "n_to",
            "diff", "low", "high", "p_own", "vs_rest", "vs_rest_low", "vs_rest_high", "p_vs_rest", "p", "worse",
            "unit", "method"]
