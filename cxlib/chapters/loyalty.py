@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 
 from cxlib import plots
 from cxlib.chapters import Column, Paragraph, Section, Table, figure
+from cxlib.loyalty import REPEAT_MIN
 from cxlib.wording import unbroken
 
 
@@ -37,7 +38,8 @@ def loyalty_section(ctx: Any) -> Section:
                       missing=numbers.number(int(loyalty.attrs.get("not_answered", 0))))
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
     plots.loyalty_matrix(loyalty, language=ctx.language, ax=ax)  # the chart names the groups from their codes
-    chart = figure(fig, alt=ctx.words("alt_loyalty"), caption=ctx.words("loyalty_caption"))
+    caption = ctx.words("loyalty_caption", repeat=numbers.number(REPEAT_MIN))
+    chart = figure(fig, alt=ctx.words("alt_loyalty"), caption=caption)
     columns = [Column(ctx.words("col_loyalty_group")), Column(ctx.words("col_kind")),
                Column(ctx.words("col_customers"), True), Column(ctx.words("col_share"), True),
                Column(ctx.words("col_revenue"), True)]
