@@ -264,6 +264,26 @@ def test_no_significant_claim_is_said_so_in_one_sentence():
     assert chapter.lead.startswith("NPS stood at") and "none of the" in chapter.lead
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_survey_too_thin_to_compare_says_so_not_that_nothing_changed(tmp_path, language):
+    """Twelve answers a quarter: every comparison is left untested (fewer than [claims] min_answers), and the
+    claims section says that, never "no change is significant"."""
+    survey = pd.read_csv(FOLDERS["demo"] / "survey.csv", dtype=str, keep_default_na=False)
+    quarter = pd.PeriodIndex(pd.to_datetime(survey["date"]), freq="Q")
+    survey.groupby(quarter).head(12).to_csv(tmp_path / "survey.csv", index=False)
+    toml = (FOLDERS["demo"] / "client.toml").read_text(encoding="utf-8").replace('language = "en"',
+                                                                                f'language = "{language}"')
+    (tmp_path / "client.toml").write_text(toml, encoding="utf-8")
+    client = cxlib.load_client(tmp_path)
+    result = cxlib.diagnosis.diagnose(client)
+    assert result.changes.loc[result.changes["source"] == "survey", "p"].isna().all()
+    heading = {"en": "Significant changes", "ru": "Значимые изменения"}[language]
+    part = next(s for s in chapter_nps.build(client, result).sections if s.heading.startswith(heading))
+    said = " ".join(block.text for block in part.blocks)
+    expected = {"en": "No change on these metrics could be tested", "ru": "Ни одно изменение по этим показателям"}
+    assert said.startswith(expected[language]) and "30" in said
+
+
 def test_loyalty_counts_equal_pandas():
     _, _, chapter = built("demo")
     survey = raw_survey("demo").assign(nps=lambda s: pd.to_numeric(s["nps"], errors="coerce"))

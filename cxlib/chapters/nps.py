@@ -313,7 +313,11 @@ def _claims_section(ctx: _Context) -> Section:
     """Every significant claim on these metrics in a table, and in one sentence how many were tested."""
     claims, heading = _claims(ctx), ctx.words("claims_heading")
     if not len(claims):
-        return Section(heading, [Paragraph(ctx.client.lacks("periods") or ctx.words("claims_none"))])
+        table = ctx.result.changes
+        untested = len(table) and bool(table["source"].isin(SOURCES).any())  # listed, none with a test
+        words = ctx.words("claims_untested", min=ctx.numbers.number(claim_family.MIN_ANSWERS)) if untested \
+            else ctx.words("claims_none")
+        return Section(heading, [Paragraph(ctx.client.lacks("periods") or words)])
     stated = _stated(claims)
     order = {metric: i for i, metric in enumerate(ctx.client.metrics)}
     stated = stated.assign(_metric=stated["metric"].map(order).fillna(len(order)), _company=stated["by"] != "",
