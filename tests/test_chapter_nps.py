@@ -278,10 +278,13 @@ def test_a_survey_too_thin_to_compare_says_so_not_that_nothing_changed(tmp_path,
     result = cxlib.diagnosis.diagnose(client)
     assert result.changes.loc[result.changes["source"] == "survey", "p"].isna().all()
     heading = {"en": "Significant changes", "ru": "Значимые изменения"}[language]
-    part = next(s for s in chapter_nps.build(client, result).sections if s.heading.startswith(heading))
+    built_chapter = chapter_nps.build(client, result)
+    part = next(s for s in built_chapter.sections if s.heading.startswith(heading))
     said = " ".join(block.text for block in part.blocks)
     expected = {"en": "No change on these metrics could be tested", "ru": "Ни одно изменение по этим показателям"}
     assert said.startswith(expected[language]) and "30" in said
+    lead = {"en": "no change over time could be tested, as no two periods", "ru": "ни в одной паре сравниваемых"}
+    assert lead[language] in built_chapter.lead and "one period" not in built_chapter.lead
 
 
 def test_loyalty_counts_equal_pandas():

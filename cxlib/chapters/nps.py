@@ -186,7 +186,10 @@ def _lead(ctx: _Context, metric: str) -> str:
         return ctx.words(key, finding=_claim_sentence(ctx, first), mine=mine, shown=ctx.numbers.number(len(stated)))
     key = "lead_steady" if len(claims) else "lead_untested"
     key += "_undated" if ctx.client.lacks("dates") else ""  # one period named "all answers": say no period
-    return ctx.words(key, metric=METRIC_NAMES[metric], mine=mine, **_now(ctx, metric))
+    if key == "lead_untested" and len(ctx.client.periods) > 1:  # periods enough, answers in them too few
+        key = "lead_thin"
+    return ctx.words(key, metric=METRIC_NAMES[metric], mine=mine, min=ctx.numbers.number(claim_family.MIN_ANSWERS),
+                     **_now(ctx, metric))
 
 
 def _now(ctx: _Context, metric: str) -> dict[str, str]:
