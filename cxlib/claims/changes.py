@@ -104,12 +104,11 @@ def _trend_changes(mine: dict[str, np.ndarray], others: dict[str, np.ndarray], c
     trend = _trend_arrays(mine["centre"], np.sqrt(mine["variance"]), x, level, min_periods, mine["df"])
     change = {"diff": trend["slope"] * trend["span"], "centre": trend["slope"], "se": trend["se"], "df": trend["df"]}
     theirs = _trend_arrays(others["centre"], np.sqrt(others["variance"]), x, level, min_periods, others["df"])
-    gap = trend["slope"] - theirs["slope"]
-    mine_var, their_var = trend["se"] ** 2, theirs["se"] ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):  # Welch–Satterthwaite, as for two periods' difference
-        spread = mine_var**2 / trend["df"] + their_var**2 / theirs["df"]
-        df = np.where(spread > 0, (mine_var + their_var) ** 2 / np.where(spread > 0, spread, 1), np.inf)
-    versus = {"diff": gap * trend["span"], "centre": gap, "se": np.sqrt(mine_var + their_var), "df": df}
+    # the group's slope minus the rest's, as two periods' difference is combined (Welch–Satterthwaite df)
+    versus = _combine([(1, {"value": trend["slope"] * trend["span"], "centre": trend["slope"],
+                            "variance": trend["se"] ** 2, "df": trend["df"]}),
+                       (-1, {"value": theirs["slope"] * trend["span"], "centre": theirs["slope"],
+                             "variance": theirs["se"] ** 2, "df": theirs["df"]})])
     return trend, change, versus
 
 
